@@ -1,0 +1,141 @@
+# Pagoda: a 32-bit x86 teaching kernel about memory management.
+#
+#   make run         build the GRUB ISO and boot it in QEMU (serial console here)
+#   make test        every test: host unit tests, kernel tests in QEMU, Bochs tests
+#   make bochs       boot the ISO in Bochs and land in its debugger
+#   make help        everything else
+#
+# The kernel builds with clang (default) or gcc: `make CC=gcc`.
+
+ifeq ($(origin CC),default)
+CC := clang
+endif
+ifneq ($(findstring clang,$(CC)),)
+TOOLCHAIN := clang
+KARCH     := --target=i686-elf
+KLD       := ld.lld
+else
+TOOLCHAIN := gcc
+# Debian's gcc defaults to PIE; the kernel is linked at fixed addresses.
+KARCH     := -m32 -march=i686 -fno-pie -fno-pic -fcf-protection=none
+KLD       := ld
+endif
+HOSTCC ?= gcc
+
+BUILD := build/$(TOOLCHAIN)
+HOST  := build/host
+
+KCFLAGS := $(KARCH) -std=gnu11 -ffreestanding -nostdlib -fno-builtin \
+	-fno-stack-protector -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
+	-mno-mmx -mno-sse -mno-sse2 -O2 -g -Wall -Wextra -Werror \
+	-Isrc/include -Isrc -MMD -MP
+NASMFLAGS := -f elf32 -g -F dwarf -Isrc/
+# The kernel sets up its own stacks; GNU ld's executable-stack note means nothing here.
+KLDFLAGS := -m elf_i386 -T src/boot/linker.ld -nostdlib $(if $(filter gcc,$(TOOLCHAIN)),-z noexecstack)
+
+# Pure cores: no hardware, no kernel globals. Each file here is compiled both
+# into the kernel and into the host unit tests (see docs/00-overview.md).
+CORE_SRCS := src/kernel/fmt.c src/kernel/cmdline.c src/kernel/div64.c src/disk/mbr.c src/disk/swap_header.c
+
+HOST_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -g -O1 -Isrc -DHOST_TEST \
+	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+CHECK_LIBS = $(shell pkg-config --cflags --libs check)
+
+KSRCS := $(sort $(wildcard src/kernel/*.c src/mem/*.c src/interrupts/*.c src/disk/*.c))
+KASMS := $(sort $(wildcard src/boot/*.asm src/interrupts/*.asm src/kernel/*.asm))
+KOBJS := $(patsubst src/%.asm,$(BUILD)/obj/%.asm.o,$(KASMS)) \
+         $(patsubst src/%.c,$(BUILD)/obj/%.o,$(KSRCS))
+KERNEL := $(BUILD)/kernel.elf
+ISO    := $(BUILD)/pagoda.iso
+
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(HOST)/%,$(sort $(wildcard tests/unit/test_*.c)))
+BENCHES    := $(patsubst tests/bench/%.c,$(HOST)/%,$(sort $(wildcard tests/bench/*.c)))
+FUZZERS    := $(patsubst tests/fuzz/%.c,$(HOST)/%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
+
+# Extra words for the kernel command line, e.g. make run ARGS="break=gdt".
+ARGS ?=
+
+.PHONY: all kernel iso run test unit unit-build bench fuzz bochs bochs-inspect debug deps clean help format
+all: kernel iso
+
+kernel: $(KERNEL)
+iso: $(ISO)
+
+$(BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(KCFLAGS) -c $< -o $@
+
+$(BUILD)/obj/%.asm.o: src/%.asm
+	@mkdir -p $(dir $@)
+	@echo "  NASM    $<"
+	@nasm $(NASMFLAGS) -MD $(@:.o=.d) $< -o $@
+
+$(KERNEL): $(KOBJS) src/boot/linker.ld
+	@echo "  LD      $@"
+	@$(KLD) $(KLDFLAGS) -o $@ $(KOBJS)
+
+# The ISO takes the top-level grub.cfg as it is; scripts/mkiso.sh adds an
+# optional args.cfg that grub.cfg sources, so tests can pass a command line.
+$(ISO): $(KERNEL) grub.cfg scripts/mkiso.sh
+	scripts/mkiso.sh $(KERNEL) $@ "$(ARGS)"
+
+deps:
+	scripts/install-deps.sh
+
+run: deps
+	$(MAKE) --no-print-directory kernel
+	scripts/run-qemu.sh --iso "$(ARGS)"
+
+bochs: deps
+	$(MAKE) --no-print-directory kernel
+	scripts/run-bochs.sh "$(ARGS)"
+
+bochs-inspect: deps
+	$(MAKE) --no-print-directory kernel
+	scripts/bochs-inspect.sh "$(if $(ARGS),$(ARGS),break=gdt)"
+
+debug: deps
+	$(MAKE) --no-print-directory kernel
+	scripts/run-qemu.sh --gdb "$(ARGS)"
+
+test: deps
+	scripts/test.sh
+
+unit-build: $(UNIT_TESTS)
+
+unit: $(UNIT_TESTS)
+	@for t in $(UNIT_TESTS); do $$t || exit 1; done
+
+$(HOST)/test_%: tests/unit/test_%.c $(CORE_SRCS) $(wildcard src/*/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	@$(HOSTCC) $(HOST_CFLAGS) $< $(CORE_SRCS) -o $@ $(CHECK_LIBS)
+
+# Benchmarks are optimised and run without sanitizers.
+$(HOST)/bench_%: tests/bench/bench_%.c $(CORE_SRCS) $(wildcard src/*/*.h)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) -std=gnu11 -Wall -Wextra -Werror -O2 -g -Isrc -DHOST_TEST $< $(CORE_SRCS) -o $@
+
+bench: deps $(BENCHES)
+	scripts/bench.sh $(BENCHES)
+
+$(HOST)/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRCS) $(wildcard src/*/*.h)
+	@mkdir -p $(dir $@)
+	clang -std=gnu11 -Wall -Wextra -Werror -O1 -g -Isrc -DHOST_TEST \
+		-fsanitize=fuzzer,address,undefined $< $(CORE_SRCS) -o $@
+
+# FUZZ_SECONDS per fuzz target (default 60).
+fuzz: deps $(FUZZERS)
+	scripts/fuzz.sh $(FUZZERS)
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf build
+
+help:
+	@sed -n '1,9p' Makefile | sed 's/^# \{0,1\}//'
+
+-include $(KOBJS:.o=.d)

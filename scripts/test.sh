@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# `make test`: every test Pagoda has, in one run, ending with one line
+#   N passed, N failed
+# Stages: host unit tests (check, ASan+UBSan), kernel builds with clang and
+# gcc, kernel scenarios in QEMU, Bochs debugger checks. Each result is a
+# PASS/FAIL line; failures are listed again at the end with their logs.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+results=$top/build/test-results.txt
+mkdir -p build
+: > "$results"
+export RESULTS=$results
+start=$SECONDS
+
+record() { echo "$1 $2" | tee -a "$results"; }
+
+echo "== host unit tests (check, ASan + UBSan)"
+if make -s --no-print-directory unit-build; then
+    for t in build/host/test_*; do
+        [ -x "$t" ] || continue
+        # CK_VERBOSITY=verbose makes check print one line per test:
+        #   file:line:P|F|E:tcase:test:iteration: message
+        out=$(CK_VERBOSITY=verbose "$t" 2>&1)
+        rc=$?
+        echo "$out" | awk -F: -v suite="${t##*/test_}" '
+            $3 == "P" { print "PASS unit/" suite "/" $5; next }
+            $3 == "F" || $3 == "E" { print "FAIL unit/" suite "/" $5 ": " $0 }' | tee -a "$results"
+        echo "$out" | grep -E '^[0-9]+%: Checks:'
+        if [ $rc -ne 0 ] && ! echo "$out" | grep -q ':[FE]:'; then
+            # Crashed outside a check test (e.g. a sanitizer report in main).
+            record FAIL "unit/${t##*/test_} (exit $rc)"
+            echo "$out" | tail -20
+        fi
+    done
+else
+    record FAIL "unit/build"
+fi
+
+echo "== kernel builds (-Wall -Wextra -Werror)"
+for cc in clang gcc; do
+    if make -s --no-print-directory CC=$cc kernel > "build/build-$cc.log" 2>&1; then
+        record PASS "build/$cc"
+    else
+        record FAIL "build/$cc (log: build/build-$cc.log)"
+        tail -20 "build/build-$cc.log"
+    fi
+done
+
+echo "== kernel tests (QEMU)"
+if [ -f build/clang/kernel.elf ]; then
+    tests/kernel/run.sh
+    # The gcc-built kernel boots and passes its boot checks too.
+    [ -f build/gcc/kernel.elf ] && TOOLCHAIN=gcc tests/kernel/run.sh boot-kernel
+fi
+
+echo "== Bochs tests"
+[ -f build/clang/kernel.elf ] && tests/bochs/run.sh
+
+passed=$(grep -c '^PASS' "$results")
+failed=$(grep -c '^FAIL' "$results")
+echo
+if [ "$failed" -gt 0 ]; then
+    echo "Failures:"
+    grep '^FAIL' "$results" | sed 's/^/  /'
+fi
+echo "(took $((SECONDS - start)) s; results in build/test-results.txt)"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

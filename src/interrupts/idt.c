@@ -1,0 +1,95 @@
+/* The interrupt descriptor table: 256 gate descriptors of 8 bytes (Intel SDM
+ * vol. 3A, 6.11). Vectors 0-31 are the CPU's exceptions, 0x20-0x2F the PIC's
+ * IRQs; everything else is absent and raises #GP if used. */
+#include <stdint.h>
+
+#include "interrupts/exceptions.h"
+#include "interrupts/irq.h"
+#include "interrupts/pic.h"
+#include "kernel/gdt.h"
+
+struct idt_gate {
+    uint16_t offset_low;
+    uint16_t selector;
+    uint8_t zero;
+    uint8_t type_attr; /* P, DPL, 0, type (0xE: 32-bit interrupt gate) */
+    uint16_t offset_high;
+} __attribute__((packed));
+
+struct idt_pointer {
+    uint16_t limit;
+    uint32_t base;
+} __attribute__((packed));
+
+static struct idt_gate idt[256];
+static interrupt_handler_fn handlers[256];
+static uint32_t spurious;
+
+extern const uint32_t isr_stub_table[48];
+extern const uint32_t isr_stub_128_addr;
+
+/* Interrupt gates (not trap gates) clear IF on entry, so handlers run with
+ * interrupts off until they return. */
+static void set_gate(uint8_t vector, uint32_t handler, uint8_t dpl)
+{
+    idt[vector] = (struct idt_gate){
+        .offset_low = handler & 0xFFFF,
+        .selector = GDT_KERNEL_CODE,
+        .type_attr = (uint8_t)(0x80 | (dpl << 5) | 0x0E),
+        .offset_high = handler >> 16,
+    };
+}
+
+void idt_init(void)
+{
+    for (int v = 0; v < 48; v++)
+        set_gate((uint8_t)v, isr_stub_table[v], 0);
+    struct idt_pointer p = {sizeof idt - 1, (uint32_t)idt};
+    __asm__ volatile("lidt %0" : : "m"(p));
+}
+
+void idt_set_software_gate(uint8_t vector, uint8_t dpl)
+{
+    /* Only int 0x80 has a stub beyond the first 48 vectors. */
+    if (vector == 0x80)
+        set_gate(vector, isr_stub_128_addr, dpl);
+}
+
+void interrupt_register(uint8_t vector, interrupt_handler_fn fn)
+{
+    handlers[vector] = fn;
+}
+
+void irq_register(unsigned irq, interrupt_handler_fn fn)
+{
+    handlers[IRQ_BASE + irq] = fn;
+    pic_unmask(irq);
+}
+
+uint32_t irq_spurious_count(void)
+{
+    return spurious;
+}
+
+void interrupt_dispatch(struct regs *r)
+{
+    uint32_t v = r->vector;
+    if (v >= IRQ_BASE && v < IRQ_BASE + IRQ_COUNT) {
+        unsigned irq = v - IRQ_BASE;
+        if (pic_is_spurious(irq)) {
+            spurious++;
+            return;
+        }
+        /* EOI first: a handler that switches tasks may not come back here. */
+        pic_eoi(irq);
+        if (handlers[v])
+            handlers[v](r);
+        return;
+    }
+    if (handlers[v]) {
+        handlers[v](r);
+        return;
+    }
+    /* An exception nobody handles. */
+    exception_report_and_panic(r);
+}

@@ -1,0 +1,33 @@
+/* In-kernel test scenarios, chosen with test=NAME on the command line. Each
+ * prints one line per check ("ok N - what" or "not ok N - what"), then a
+ * summary, and leaves QEMU with POWEROFF_OK or POWEROFF_FAIL; scenarios that
+ * expect a panic end with POWEROFF_PANIC instead. tests/kernel/ runs them. */
+#ifndef KERNEL_KTEST_H
+#define KERNEL_KTEST_H
+
+#include <stdbool.h>
+
+/* Every scenario: X(name). The function is ktest_<name>(). */
+#define KTEST_LIST(X)                                                                              \
+    X(boot)                                                                                        \
+    X(multiboot)                                                                                   \
+    X(divzero)                                                                                     \
+    X(ud)                                                                                          \
+    X(pagefault)                                                                                   \
+    X(panic)
+
+/* The scenario names, NULL-terminated (the choices of test=). */
+extern const char *const ktest_names[];
+
+/* Runs scenario name and powers off with its result. */
+void ktest_run(const char *name) __attribute__((noreturn));
+/* Records one check: prints "ok N - ..." or "not ok N - ...". */
+bool ktest_check(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Says that the scenario's last act will be a panic the harness expects. */
+void ktest_expect_panic(const char *what);
+
+#define KTEST_DECLARE(name) void ktest_##name(void);
+KTEST_LIST(KTEST_DECLARE)
+#undef KTEST_DECLARE
+
+#endif

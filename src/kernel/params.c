@@ -1,0 +1,75 @@
+#include "kernel/params.h"
+
+#include <string.h>
+
+#include "kernel/cmdline.h"
+#include "kernel/console.h"
+#include "kernel/io.h"
+#include "kernel/ktest.h"
+
+/* Where break= can stop. Each is a debug_break() call in the code. */
+static const char *const break_points[] = {
+    "gdt", /* after the GDT, IDT and PIC are set up (kmain) */
+    NULL,
+};
+
+static struct cmdline_opt options[] = {
+    {.key = "test", .choices = ktest_names, .help = "run an in-kernel test scenario"},
+    {.key = "break",
+     .choices = break_points,
+     .list = true,
+     .help = "Bochs magic breakpoints, comma-separated"},
+};
+#define NOPTIONS (sizeof options / sizeof options[0])
+
+static void print_choices(const char *const *choices)
+{
+    for (int i = 0; choices[i]; i++)
+        kprintf("%s%s", i ? ", " : "", choices[i]);
+}
+
+int params_init(const char *cmdline, bool starts_with_path)
+{
+    struct cmdline_error errs[8];
+    int n = cmdline_parse(cmdline, starts_with_path, options, NOPTIONS, errs, 8);
+    for (int i = 0; i < n && i < 8; i++) {
+        kprintf("cmdline: '%s': %s", errs[i].word, cmdline_error_text(errs[i].kind));
+        if (errs[i].kind == CMDLINE_UNKNOWN_KEY || errs[i].kind == CMDLINE_NO_VALUE) {
+            kprintf(" (known options:");
+            for (unsigned k = 0; k < NOPTIONS; k++)
+                kprintf(" %s=", options[k].key);
+            kprintf(")");
+        } else if (errs[i].kind == CMDLINE_BAD_VALUE) {
+            for (unsigned k = 0; k < NOPTIONS; k++) {
+                if (strncmp(errs[i].word, options[k].key, strlen(options[k].key)) == 0 &&
+                    options[k].choices) {
+                    kprintf(" (%s= takes: ", options[k].key);
+                    print_choices(options[k].choices);
+                    kprintf(")");
+                }
+            }
+        }
+        kprintf("\n");
+    }
+    if (n > 8)
+        kprintf("cmdline: %d more errors not shown\n", n - 8);
+    return n;
+}
+
+const char *params_test(void)
+{
+    return options[0].set ? options[0].value : NULL;
+}
+
+bool params_break_at(const char *point)
+{
+    return cmdline_has(&options[1], point);
+}
+
+void debug_break(const char *point)
+{
+    if (!params_break_at(point))
+        return;
+    kprintf("break: stopping at '%s' (Bochs magic breakpoint)\n", point);
+    bochs_magic_break();
+}

@@ -1,0 +1,20 @@
+/* The kernel's command-line options (docs/01-boot.md lists them):
+ *   test=NAME       run in-kernel test scenario NAME, then power off
+ *   break=P1,P2     stop in Bochs's debugger (magic breakpoint) at these points
+ */
+#ifndef KERNEL_PARAMS_H
+#define KERNEL_PARAMS_H
+
+#include <stdbool.h>
+
+/* Parses the Multiboot command line and prints every error in it; returns
+ * the number of errors. */
+int params_init(const char *cmdline, bool starts_with_path);
+/* The value of test=, or NULL. */
+const char *params_test(void);
+/* If break= names point, says so and executes the Bochs magic breakpoint. */
+void debug_break(const char *point);
+/* True if break= names point. */
+bool params_break_at(const char *point);
+
+#endif

@@ -1,0 +1,100 @@
+/* The 16550 UART at COM1 (I/O base 0x3F8). Output is polled: the kernel waits
+ * for the transmit holding register to empty, which never blocks for long and
+ * works even in a panic with interrupts off. Input arrives by IRQ 4 into a
+ * small ring buffer, so a shell can sleep (hlt) until a key comes. */
+#include "kernel/serial.h"
+
+#include "interrupts/irq.h"
+#include "kernel/io.h"
+
+#define COM1           0x3F8
+#define REG_DATA       0 /* RBR on read, THR on write (DLAB=0) */
+#define REG_IER        1 /* interrupt enable */
+#define REG_FCR        2 /* FIFO control */
+#define REG_LCR        3 /* line control; bit 7 = DLAB */
+#define REG_MCR        4 /* modem control; OUT2 gates the IRQ line */
+#define REG_LSR        5 /* line status */
+#define LSR_DATA_READY 0x01
+#define LSR_THR_EMPTY  0x20
+
+static char rx_buf[256];
+static volatile unsigned rx_head, rx_tail; /* written by IRQ, read by getc */
+
+static void rx_drain(void);
+
+void serial_init(void)
+{
+    outb(COM1 + REG_IER, 0x00);
+    /* A byte that arrived before the FIFOs were on sits in the receive
+     * register; enabling the FIFOs below resets them, so keep it first. */
+    rx_drain();
+    outb(COM1 + REG_LCR, 0x80); /* DLAB on: the next two are the divisor */
+    outb(COM1 + REG_DATA, 1);   /* 115200 / 1 */
+    outb(COM1 + REG_IER, 0);
+    outb(COM1 + REG_LCR, 0x03); /* 8 data bits, no parity, 1 stop */
+    outb(COM1 + REG_FCR, 0xC7); /* enable and clear FIFOs, 14-byte trigger */
+    outb(COM1 + REG_MCR, 0x0B); /* DTR, RTS, OUT2 */
+}
+
+/* Moves every received byte into rx_buf. Runs with interrupts off. */
+static void rx_drain(void)
+{
+    while (inb(COM1 + REG_LSR) & LSR_DATA_READY) {
+        char c = (char)inb(COM1 + REG_DATA);
+        unsigned next = (rx_head + 1) % sizeof rx_buf;
+        if (next != rx_tail) { /* full: drop the byte */
+            rx_buf[rx_head] = c;
+            rx_head = next;
+        }
+    }
+}
+
+static void serial_irq(struct regs *r)
+{
+    (void)r;
+    rx_drain();
+}
+
+void serial_enable_input(void)
+{
+    irq_register(4, serial_irq);
+    uint32_t flags = irq_save();
+    outb(COM1 + REG_IER, 0x01); /* interrupt when data is available */
+    rx_drain();                 /* what came while the interrupt was off */
+    irq_restore(flags);
+}
+
+void serial_putc(char c)
+{
+    while (!(inb(COM1 + REG_LSR) & LSR_THR_EMPTY))
+        ;
+    outb(COM1 + REG_DATA, (uint8_t)c);
+}
+
+int serial_trygetc(void)
+{
+    uint32_t flags = irq_save();
+    int c = -1;
+    if (rx_tail != rx_head) {
+        c = (unsigned char)rx_buf[rx_tail];
+        rx_tail = (rx_tail + 1) % sizeof rx_buf;
+    }
+    irq_restore(flags);
+    return c;
+}
+
+char serial_getc(void)
+{
+    for (;;) {
+        /* Disable, test, then "sti; hlt": sti takes effect after the next
+         * instruction, so an IRQ cannot slip in between the test and hlt. */
+        cpu_cli();
+        if (rx_tail != rx_head) {
+            char c = rx_buf[rx_tail];
+            rx_tail = (rx_tail + 1) % sizeof rx_buf;
+            cpu_sti();
+            return c;
+        }
+        __asm__ volatile("sti; hlt" ::: "memory");
+    }
+}

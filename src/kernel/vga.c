@@ -1,0 +1,74 @@
+/* VGA text mode: the screen is an 80x25 array of 16-bit cells at physical
+ * 0xB8000 (low byte the character, high byte the colour), reached through the
+ * kernel's direct map of low memory. */
+#include "kernel/vga.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "kernel/io.h"
+#include "mem/layout.h"
+
+#define COLS 80
+#define ROWS 25
+#define ATTR 0x0700 /* light grey on black */
+
+static volatile uint16_t *const screen = (volatile uint16_t *)PHYS_TO_VIRT(0xB8000);
+static int row, col;
+
+static void move_cursor(void)
+{
+    /* CRTC registers 0x0E/0x0F hold the cursor's cell index. */
+    uint16_t pos = (uint16_t)(row * COLS + col);
+    outb(0x3D4, 0x0F);
+    outb(0x3D5, pos & 0xFF);
+    outb(0x3D4, 0x0E);
+    outb(0x3D5, pos >> 8);
+}
+
+void vga_init(void)
+{
+    for (int i = 0; i < COLS * ROWS; i++)
+        screen[i] = ATTR | ' ';
+    row = col = 0;
+    move_cursor();
+}
+
+static void scroll(void)
+{
+    for (int i = 0; i < COLS * (ROWS - 1); i++)
+        screen[i] = screen[i + COLS];
+    for (int i = COLS * (ROWS - 1); i < COLS * ROWS; i++)
+        screen[i] = ATTR | ' ';
+    row = ROWS - 1;
+}
+
+void vga_putc(char c)
+{
+    switch (c) {
+    case '\n':
+        col = 0;
+        row++;
+        break;
+    case '\r':
+        col = 0;
+        break;
+    case '\b':
+        if (col > 0)
+            screen[row * COLS + --col] = ATTR | ' ';
+        break;
+    case '\t':
+        col = (col + 8) & ~7;
+        break;
+    default:
+        screen[row * COLS + col] = ATTR | (uint8_t)c;
+        col++;
+    }
+    if (col >= COLS) {
+        col = 0;
+        row++;
+    }
+    if (row >= ROWS)
+        scroll();
+    move_cursor();
+}

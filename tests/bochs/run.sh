@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Bochs tests: boot the GRUB ISO in Bochs with no terminal, stop at a magic
+# breakpoint, and check the machine's state from the debugger's own output.
+# Environment: TOOLCHAIN (clang|gcc), RESULTS (file to append PASS/FAIL lines).
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+build=$top/build/${TOOLCHAIN:-clang}
+kernel=$build/kernel.elf
+logs=$build/bochs-test
+results=${RESULTS:-/dev/null}
+mkdir -p "$logs"
+
+# bochs_case NAME KERNEL_ARGS COMMANDS -- REGEX...
+# Runs Bochs with the debugger commands and checks each regex is in its output.
+bochs_case() {
+    local name=$1 args=$2 cmds=$3
+    shift 4
+    local log=$logs/$name.log
+    printf '%s\n' "$cmds" > "$logs/$name.rc"
+    BOCHS_TIMEOUT=60 "$top/scripts/bochs-inspect.sh" "$args" "$logs/$name.rc" > "$log" 2>&1
+    local why=() re
+    grep -q 'Magic breakpoint' "$log" || why+=("Bochs never reached the magic breakpoint")
+    for re in "$@"; do
+        grep -Eq -- "$re" "$log" || why+=("missing: $re")
+    done
+    if [ ${#why[@]} -eq 0 ]; then
+        echo "PASS bochs/$name" | tee -a "$results"
+    else
+        { echo "FAIL bochs/$name (log: ${log#"$top"/})"; printf '     %s\n' "${why[@]}"; } | tee -a "$results"
+    fi
+}
+
+sym() { nm "$kernel" | awk -v s="$1" '$3 == s { print "0x" $1 }'; }
+gdt=$(sym gdt)
+tss=$(sym tss)
+
+# break=gdt stops in kmain right after the GDT, IDT and PIC are set up.
+# Descriptor words (low, high), Intel SDM vol. 3A, 3.4.5: base 0, limit
+# 0xFFFFF in 4 KiB units, and access bytes 0x9B/0x93 (ring 0 code/data,
+# accessed) and 0xFA/0xF2 (ring 3 code/data).
+bochs_case gdt "break=gdt" "$(printf 'c\ncreg\ninfo gdt\nx /12wx %s\nq' "$gdt")" -- \
+    '^CR0=0x[0-9a-f]{8}: PG .* PE$' \
+    '^CR3=0x[0-9a-f]{12}$' \
+    'GDT\[0x0008\]=Code segment, base=0x00000000, limit=0xffffffff, Execute/Read, .*32-bit' \
+    'GDT\[0x0010\]=Data segment, base=0x00000000, limit=0xffffffff, Read/Write' \
+    'GDT\[0x0018\]=Code segment, base=0x00000000, limit=0xffffffff, Execute/Read, .*32-bit' \
+    'GDT\[0x0020\]=Data segment, base=0x00000000, limit=0xffffffff, Read/Write' \
+    "GDT\\[0x0028\\]=32-Bit TSS \\(Busy\\) at ${tss}, length 0x00067" \
+    "0x0*${gdt#0x}"' <bogus\+ +0>:\s0x00000000\s0x00000000\s0x0000ffff\s0x00cf9b00' \
+    '<bogus\+ +16>:\s0x0000ffff\s0x00cf9300\s0x0000ffff\s0x00cffa00' \
+    '<bogus\+ +32>:\s0x0000ffff\s0x00cff200\s'
