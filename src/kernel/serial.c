@@ -25,14 +25,17 @@ static void rx_drain(void);
 void serial_init(void)
 {
     outb(COM1 + REG_IER, 0x00);
-    /* A byte that arrived before the FIFOs were on sits in the receive
-     * register; enabling the FIFOs below resets them, so keep it first. */
+    /* Keep a byte that arrived before we got here. */
     rx_drain();
     outb(COM1 + REG_LCR, 0x80); /* DLAB on: the next two are the divisor */
     outb(COM1 + REG_DATA, 1);   /* 115200 / 1 */
     outb(COM1 + REG_IER, 0);
     outb(COM1 + REG_LCR, 0x03); /* 8 data bits, no parity, 1 stop */
-    outb(COM1 + REG_FCR, 0xC7); /* enable and clear FIFOs, 14-byte trigger */
+    /* FIFOs stay off. Turning them on resets the receive side, and under
+     * QEMU a byte that arrived just before (input piped in while GRUB ran)
+     * would be lost. Without them QEMU holds further input back until the
+     * kernel has read each byte. */
+    outb(COM1 + REG_FCR, 0x00);
     outb(COM1 + REG_MCR, 0x0B); /* DTR, RTS, OUT2 */
 }
 

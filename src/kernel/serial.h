@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 
-/* Programs the UART: 115200 baud, 8N1, FIFOs on. Output works from here. */
+/* Programs the UART: 115200 baud, 8N1, no FIFOs. Output works from here. */
 void serial_init(void);
 /* Registers the IRQ 4 handler and enables the receive interrupt. */
 void serial_enable_input(void);
