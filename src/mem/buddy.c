@@ -1,0 +1,677 @@
+/* Buddy allocator for physical page frames.
+ *
+ * How it works
+ * ------------
+ * Memory is handed out in blocks of 2^k frames, k = 0..BUDDY_MAX_ORDER, and
+ * a block of order k always starts at a pfn that is a multiple of 2^k. Cut
+ * such a block in half and you get two blocks of order k-1, each the other's
+ * "buddy"; because both are aligned, the buddy of the block at pfn is the
+ * block at pfn XOR 2^k. That one XOR is the whole trick: it lets a freed block
+ * find its partner without any search.
+ *
+ * There is one doubly linked free list per order. To allocate order k we take
+ * a block from the smallest non-empty list of order >= k; if it is bigger than
+ * asked, we cut it in half, keep the lower half, put the upper half on the
+ * list one order down, and repeat. To free a block we look at its buddy: if
+ * the buddy is a whole free block of the same order, we unlink it, join the
+ * two into one block of the next order, and try again one level up; we stop at
+ * the largest order, at a buddy that is not free, or at a buddy that lies
+ * outside the zone or is reserved (those are never joined). Both directions
+ * take at most BUDDY_MAX_ORDER steps, whatever the size of memory.
+ *
+ * Finding "the smallest non-empty list of order >= k" without looking at each
+ * list is a bitmask with bit j set when list j is non-empty: shift it right by
+ * k and count trailing zeros. An empty mask means failure, found at once.
+ *
+ * Descriptors (struct page, 16 bytes per frame) carry the state. Only the
+ * first frame of a block (its head) is marked: PG_FREE and its order if the
+ * block is free, PG_HEAD and its order if it is allocated. Every other frame
+ * of a block has no buddy flag. Frames the caller never handed over carry
+ * PG_RESERVED. Freeing checks the head's flags and order, so each misuse
+ * (double free, never allocated, wrong order, misaligned) is seen in a few
+ * instructions; telling *which* misuse it was walks at most the orders up
+ * from the frame to the head of the block that contains it.
+ *
+ * The hot cache: order-0 requests are by far the most common, and a full
+ * split or merge for each would be wasteful when a frame is freed and soon
+ * wanted again. So freed single frames go first onto a small LIFO array
+ * (PG_HOT, not merged), and order-0 allocations take from it. When it is
+ * empty, one allocation refills it with a small block (up to 2^3 frames, from
+ * the smallest list) cut into single frames; when it is full, the freed frame
+ * goes straight to the buddy lists. Either way one operation does at most one
+ * split or merge chain. Cached frames count as free, but they hide potential
+ * merges, so a larger allocation that finds nothing drains the cache and
+ * tries once more (that one call costs up to BUDDY_HOT_MAX frees).
+ *
+ * Cost: buddy_alloc and buddy_free are laid out as a few instructions for the
+ * hot cache, then a call to the general path; splitting and joining are
+ * out-of-line loops that run only when there is something to split or join.
+ * Flags and order share one 32-bit word (page.state), so "is this the head of
+ * a free block of order k" is a single comparison. tests/bench/ measures it.
+ */
+#include "mem/buddy.h"
+
+#include "kernel/errno.h"
+
+/* Rare paths are kept out of line so that the common ones stay short. */
+#define BUDDY_COLD     __attribute__((noinline, cold))
+#define BUDDY_NOINLINE __attribute__((noinline))
+
+static void record(struct buddy_zone *z, int reason, uint32_t pfn, uint32_t order,
+                   uint32_t block_pfn)
+{
+    z->err.reason = reason;
+    z->err.pfn = pfn;
+    z->err.order = order;
+    z->err.block_pfn = block_pfn;
+    z->nr_misuse++;
+}
+
+/* ---- split and merge ----------------------------------------------------
+ * These two loops are the whole algorithm and the cost of every operation,
+ * so they are written with their induction variables spelled out: `bit` is
+ * 2^order, `want` the page state a free head of that order has, `area` its
+ * free list. */
+
+/* Take the first block of list `from`, the smallest non-empty list of order
+ * >= to, and split it down to order `to`, putting each upper half on the
+ * list of its order. Returns the index of the remaining lower block; its
+ * descriptor is left for the caller to mark. */
+static inline uint32_t take_block(struct buddy_zone *z, unsigned from, unsigned to)
+{
+    struct page *const map = z->map;
+    struct buddy_free_area *area = &z->area[from];
+    uint32_t idx = area->head;
+    uint32_t next = map[idx].next;
+    uint32_t bit = 1u << from, stop = 1u << to;
+
+    /* Pop the head. The list is empty afterwards iff it had one block. */
+    area->head = next;
+    if (next != BUDDY_NIL)
+        map[next].prev = BUDDY_NIL;
+    else
+        z->nonempty &= ~bit;
+    area->count--;
+    z->nr_listed -= stop;
+    if (bit == stop)
+        return idx;
+    /* Every list between `to` and `from` is empty (that is why we came to
+     * `from`), so each upper half becomes the only block of its list. */
+    z->nonempty |= bit - stop;
+    uint32_t want = PAGE_STATE(PG_FREE, from);
+    do {
+        bit >>= 1;
+        want -= PAGE_STATE(0, 1);
+        area--;
+        struct page *h = &map[idx + bit];
+        h->next = BUDDY_NIL;
+        h->prev = BUDDY_NIL;
+        h->state = want;
+        h->refcount = 0;
+        area->head = idx + bit;
+        area->count = 1;
+    } while (bit > stop);
+    return idx;
+}
+
+/* Push the free block at idx, already counted in nr_listed, on the list of
+ * its order. */
+static inline void list_push(struct buddy_zone *z, uint32_t idx, unsigned order)
+{
+    struct page *const map = z->map;
+    struct buddy_free_area *area = &z->area[order];
+    uint32_t head = area->head;
+
+    map[idx].state = PAGE_STATE(PG_FREE, order);
+    map[idx].next = head;
+    map[idx].prev = BUDDY_NIL;
+    if (head != BUDDY_NIL)
+        map[head].prev = idx;
+    area->head = idx;
+    area->count++;
+    z->nonempty |= 1u << order;
+}
+
+/* The block at idx has a free buddy at bidx: join them, and again one order
+ * up as long as the buddy is a whole free block of the same order, then push
+ * the result. Out of line: most frees have nothing to join. */
+BUDDY_NOINLINE static void join_and_push(struct buddy_zone *z, uint32_t idx, uint32_t bidx,
+                                         unsigned order)
+{
+    struct page *const map = z->map;
+    struct page *b = &map[bidx];
+    uint32_t pfn = z->base_pfn + idx;
+    uint32_t bit = 1u << order, nbit = ~bit;
+    uint32_t want = PAGE_STATE(PG_FREE, order);
+    struct buddy_free_area *area = &z->area[order];
+
+    map[idx].state = 0; /* a tail, unless it stays the head */
+    for (;;) {
+        /* Unlink the buddy b; its list is empty afterwards iff it was
+         * the only block (no prev, no next). */
+        uint32_t next = b->next, prev = b->prev;
+        if (prev == BUDDY_NIL) {
+            area->head = next;
+            if (next == BUDDY_NIL)
+                z->nonempty &= nbit;
+            else
+                map[next].prev = BUDDY_NIL;
+        } else {
+            map[prev].next = next;
+            if (next != BUDDY_NIL)
+                map[next].prev = prev;
+        }
+        area->count--;
+        b->state = 0;
+        pfn &= nbit; /* the joined block starts at the lower buddy */
+        /* one order up: is the new buddy free too? */
+        bit <<= 1;
+        nbit = nbit << 1 | 1;
+        want += PAGE_STATE(0, 1);
+        area++;
+        bidx = (pfn ^ bit) - z->base_pfn;
+        if (bit == 1u << BUDDY_MAX_ORDER || bidx >= z->nframes)
+            break;
+        b = &map[bidx];
+        if (b->state != want)
+            break;
+    }
+    list_push(z, pfn - z->base_pfn, want >> 16);
+}
+
+/* Give the block at idx back to the free lists, joining it with its buddy
+ * as long as the buddy is a whole free block of the same order. A buddy
+ * that is allocated, reserved, cached, split further or outside the zone
+ * stops the joining. */
+static inline void free_block(struct buddy_zone *z, uint32_t idx, unsigned order)
+{
+    uint32_t bit = 1u << order;
+    /* Alignment is on the absolute pfn. An index below the base wraps to
+     * a huge value, so one comparison rejects both sides. */
+    uint32_t bidx = ((z->base_pfn + idx) ^ bit) - z->base_pfn;
+
+    z->nr_listed += bit;
+    if (order < BUDDY_MAX_ORDER && bidx < z->nframes &&
+        z->map[bidx].state == PAGE_STATE(PG_FREE, order))
+        join_and_push(z, idx, bidx, order);
+    else
+        list_push(z, idx, order);
+}
+
+/* free_block for the rare callers, so that it is not copied into each. */
+BUDDY_NOINLINE static void free_block_out(struct buddy_zone *z, uint32_t idx, unsigned order)
+{
+    free_block(z, idx, order);
+}
+
+/* ---- setup ------------------------------------------------------------- */
+
+static void set_batch_order(struct buddy_zone *z)
+{
+    /* A refill keeps one frame and caches the other 2^r - 1. */
+    uint32_t r = BUDDY_HOT_BATCH_ORDER;
+    while (r > 0 && (1u << r) - 1 > z->hot_limit)
+        r--;
+    z->hot_batch_order = r;
+}
+
+int buddy_init(struct buddy_zone *z, struct page *map, uint32_t base_pfn, uint32_t nframes)
+{
+    /* Indices must stay below BUDDY_NIL with room to spare (see
+     * free_block), and BUDDY_NO_PFN must never be a frame of the zone. */
+    if (nframes > 0x7FFFFFFFu || base_pfn > BUDDY_NO_PFN - 1 - nframes || (nframes && !map))
+        return -EINVAL;
+    z->map = map;
+    z->base_pfn = base_pfn;
+    z->nframes = nframes;
+    z->nonempty = 0;
+    for (unsigned k = 0; k <= BUDDY_MAX_ORDER; k++) {
+        z->area[k].head = BUDDY_NIL;
+        z->area[k].count = 0;
+    }
+    for (unsigned i = 0; i < BUDDY_HOT_MAX; i++)
+        z->hot[i] = BUDDY_NIL;
+    z->hot_count = 0;
+    z->hot_limit = BUDDY_HOT_MAX;
+    set_batch_order(z);
+    z->nr_total = 0;
+    z->nr_listed = 0;
+    z->nr_alloc_fail = 0;
+    z->nr_misuse = 0;
+    z->err.reason = BUDDY_OK;
+    z->err.pfn = BUDDY_NO_PFN;
+    z->err.order = 0;
+    z->err.block_pfn = BUDDY_NO_PFN;
+    for (uint32_t i = 0; i < nframes; i++) {
+        map[i].next = BUDDY_NIL;
+        map[i].prev = BUDDY_NIL;
+        map[i].state = PAGE_STATE(PG_RESERVED, 0);
+        map[i].refcount = 0;
+    }
+    return 0;
+}
+
+int buddy_add_range(struct buddy_zone *z, uint32_t pfn, uint32_t count)
+{
+    uint32_t idx = pfn - z->base_pfn;
+
+    if (idx >= z->nframes || count > z->nframes - idx) {
+        if (count == 0)
+            return 0;
+        record(z, BUDDY_E_OUT_OF_ZONE, pfn, 0, BUDDY_NO_PFN);
+        return -EINVAL;
+    }
+    /* Check everything before changing anything. */
+    for (uint32_t i = 0; i < count; i++) {
+        if (z->map[idx + i].flags != PG_RESERVED) {
+            record(z, BUDDY_E_NOT_RESERVED, pfn + i, 0, BUDDY_NO_PFN);
+            return -EINVAL;
+        }
+    }
+    z->nr_total += count;
+    while (count > 0) {
+        /* Largest order that is aligned at pfn and fits in what is left. */
+        unsigned order = 0;
+        while (order < BUDDY_MAX_ORDER && (pfn & (1u << order)) == 0 && (2u << order) <= count)
+            order++;
+        uint32_t n = 1u << order;
+        for (uint32_t i = 0; i < n; i++)
+            z->map[idx + i].state = 0;
+        z->map[idx].refcount = 0;
+        free_block_out(z, idx, order); /* may join a neighbour added earlier */
+        pfn += n;
+        idx += n;
+        count -= n;
+    }
+    return 0;
+}
+
+/* ---- allocation -------------------------------------------------------- */
+
+BUDDY_COLD static uint32_t alloc_refused(struct buddy_zone *z, unsigned order)
+{
+    record(z, BUDDY_E_BAD_ORDER, BUDDY_NO_PFN, order, BUDDY_NO_PFN);
+    return BUDDY_NO_PFN;
+}
+
+/* No list holds a block of this order or more. Cached frames are free but
+ * unmerged: draining them may build one, unless there are too few free
+ * frames anyway. */
+BUDDY_NOINLINE static uint32_t alloc_short(struct buddy_zone *z, unsigned order)
+{
+    if (z->hot_count != 0 && buddy_nr_free(z) >= (1u << order)) {
+        buddy_drain(z);
+        if (z->nonempty >> order)
+            return buddy_alloc(z, order); /* cannot come back here: the cache is empty */
+    }
+    z->nr_alloc_fail++;
+    return BUDDY_NO_PFN;
+}
+
+/* A block of order >= 1 from the lists. */
+BUDDY_NOINLINE static uint32_t alloc_block(struct buddy_zone *z, unsigned order)
+{
+    if (order > BUDDY_MAX_ORDER)
+        return alloc_refused(z, order);
+    /* The smallest non-empty list of order >= `order`, in one step. */
+    uint32_t avail = z->nonempty >> order;
+    if (avail == 0)
+        return alloc_short(z, order);
+    uint32_t idx = take_block(z, order + (unsigned)__builtin_ctz(avail), order);
+    z->map[idx].state = PAGE_STATE(PG_HEAD, order);
+    z->map[idx].refcount = 1;
+    return z->base_pfn + idx;
+}
+
+/* The cache is empty: take a small block (from the smallest list, so big
+ * blocks stay whole), hand out its first frame and cache the others,
+ * lowest address on top. */
+BUDDY_NOINLINE static uint32_t alloc_refill(struct buddy_zone *z)
+{
+    if (z->nonempty == 0)
+        return alloc_short(z, 0);
+    unsigned from = (unsigned)__builtin_ctz(z->nonempty);
+    unsigned r = from < z->hot_batch_order ? from : z->hot_batch_order;
+    uint32_t idx = take_block(z, from, r);
+    for (uint32_t i = (1u << r) - 1; i > 0; i--) {
+        struct page *q = &z->map[idx + i];
+        q->state = PAGE_STATE(PG_HOT, 0);
+        q->refcount = 0;
+        z->hot[z->hot_count++] = idx + i;
+    }
+    z->map[idx].state = PAGE_STATE(PG_HEAD, 0);
+    z->map[idx].refcount = 1;
+    return z->base_pfn + idx;
+}
+
+uint32_t buddy_alloc(struct buddy_zone *z, unsigned order)
+{
+    if (order != 0)
+        return alloc_block(z, order);
+    if (z->hot_count == 0)
+        return alloc_refill(z);
+    /* The hot path: the frame freed last. */
+    uint32_t idx = z->hot[--z->hot_count];
+    struct page *p = &z->map[idx];
+    p->state = PAGE_STATE(PG_HEAD, 0);
+    p->refcount = 1;
+    return z->base_pfn + idx;
+}
+
+/* ---- free -------------------------------------------------------------- */
+
+/* The free was refused: work out why, in O(orders), and record it. */
+BUDDY_COLD static int free_refused(struct buddy_zone *z, uint32_t pfn, unsigned order)
+{
+    uint32_t idx = pfn - z->base_pfn;
+    uint32_t block = BUDDY_NO_PFN;
+    int why;
+
+    if (order > BUDDY_MAX_ORDER) {
+        why = BUDDY_E_BAD_ORDER;
+    } else if (idx >= z->nframes) {
+        why = BUDDY_E_OUT_OF_ZONE;
+    } else if (pfn & ((1u << order) - 1)) {
+        why = BUDDY_E_MISALIGNED;
+    } else {
+        const struct page *p = &z->map[idx];
+        if (p->flags & PG_RESERVED) {
+            why = BUDDY_E_RESERVED;
+        } else if (p->flags & (PG_FREE | PG_HOT)) {
+            why = BUDDY_E_DOUBLE_FREE;
+            block = pfn;
+        } else if (p->flags & PG_HEAD) {
+            why = p->order != order ? BUDDY_E_WRONG_ORDER : BUDDY_E_FLAGS_BUSY;
+            block = pfn;
+        } else {
+            /* A tail frame: the head of its block is the frame at pfn
+             * rounded down to the block's order; try each order. */
+            why = BUDDY_E_CORRUPT;
+            for (unsigned k = 1; k <= BUDDY_MAX_ORDER; k++) {
+                uint32_t h = pfn & ~((1u << k) - 1);
+                uint32_t hidx = h - z->base_pfn;
+                if (hidx >= z->nframes)
+                    break;
+                const struct page *q = &z->map[hidx];
+                if (!(q->flags & (PG_FREE | PG_HEAD)) || q->order < k)
+                    continue;
+                why = (q->flags & PG_FREE) ? BUDDY_E_INSIDE_FREE : BUDDY_E_NOT_HEAD;
+                block = h;
+                break;
+            }
+        }
+    }
+    record(z, why, pfn, order, block);
+    return -EINVAL;
+}
+
+/* Everything but the hot path: check, then back to the lists. */
+BUDDY_NOINLINE static int free_to_lists(struct buddy_zone *z, uint32_t pfn, unsigned order)
+{
+    uint32_t idx = pfn - z->base_pfn;
+
+    /* Only the head of an allocated block of exactly this order, with no
+     * other flag left on it, may be freed: one comparison of its state.
+     * Heads are aligned by construction, so this also rules out
+     * misaligned frees. (The order is checked first so that the shift in
+     * PAGE_STATE cannot wrap.) */
+    if (idx >= z->nframes || order > BUDDY_MAX_ORDER ||
+        z->map[idx].state != PAGE_STATE(PG_HEAD, order))
+        return free_refused(z, pfn, order);
+    z->map[idx].refcount = 0;
+    free_block(z, idx, order);
+    return 0;
+}
+
+int buddy_free(struct buddy_zone *z, uint32_t pfn, unsigned order)
+{
+    uint32_t idx = pfn - z->base_pfn;
+
+    /* The hot path: an allocated single frame into the cache, if it has
+     * room. Anything else, misuse included, is sorted out by free_to_lists. */
+    if (order == 0 && idx < z->nframes && z->hot_count < z->hot_limit) {
+        struct page *p = &z->map[idx];
+        if (p->state == PAGE_STATE(PG_HEAD, 0)) {
+            p->state = PAGE_STATE(PG_HOT, 0);
+            p->refcount = 0;
+            z->hot[z->hot_count++] = idx;
+            return 0;
+        }
+    }
+    return free_to_lists(z, pfn, order);
+}
+
+void buddy_drain(struct buddy_zone *z)
+{
+    while (z->hot_count > 0) {
+        uint32_t idx = z->hot[--z->hot_count];
+        free_block_out(z, idx, 0);
+    }
+}
+
+void buddy_set_hot_limit(struct buddy_zone *z, uint32_t limit)
+{
+    if (limit > BUDDY_HOT_MAX)
+        limit = BUDDY_HOT_MAX;
+    z->hot_limit = limit;
+    while (z->hot_count > limit) {
+        uint32_t idx = z->hot[--z->hot_count];
+        free_block_out(z, idx, 0);
+    }
+    set_batch_order(z);
+}
+
+/* ---- invariants -------------------------------------------------------- */
+
+static int broken(struct buddy_error *why, int reason, const struct buddy_zone *z, uint32_t idx,
+                  uint32_t order)
+{
+    if (why) {
+        why->reason = reason;
+        why->pfn = idx == BUDDY_NIL ? BUDDY_NO_PFN : z->base_pfn + idx;
+        why->order = order;
+        why->block_pfn = BUDDY_NO_PFN;
+    }
+    return -EINVAL;
+}
+
+int buddy_check_report(const struct buddy_zone *z, struct buddy_error *why)
+{
+    uint32_t heads[BUDDY_NR_ORDERS] = {0}; /* free heads seen per order */
+    uint32_t free_pages = 0, used_pages = 0, managed = 0, hot_seen = 0;
+
+    if (z->nframes > 0x7FFFFFFFu || z->base_pfn > BUDDY_NO_PFN - 1 - z->nframes ||
+        (z->nframes && !z->map) || z->hot_limit > BUDDY_HOT_MAX || z->hot_count > z->hot_limit ||
+        z->nr_listed > z->nr_total || z->nr_total > z->nframes)
+        return broken(why, BUDDY_I_ZONE, z, BUDDY_NIL, 0);
+
+    /* 1. Walk the zone from the start: it must split exactly into reserved
+     * frames, hot frames and blocks whose tails carry no buddy flag. */
+    for (uint32_t i = 0; i < z->nframes;) {
+        const struct page *p = &z->map[i];
+        uint16_t f = p->flags & PG_BUDDY_MASK;
+        if (f == 0)
+            return broken(why, BUDDY_I_ORPHAN, z, i, 0);
+        if (f & (f - 1)) /* more than one buddy flag */
+            return broken(why, BUDDY_I_FLAGS, z, i, 0);
+        if (f == PG_RESERVED) {
+            i++;
+            continue;
+        }
+        managed++;
+        if (p->pad != 0) /* page.state comparisons rely on it */
+            return broken(why, BUDDY_I_FLAGS, z, i, p->order);
+        if (f == PG_HOT) {
+            if (p->flags != PG_HOT || p->order != 0)
+                return broken(why, BUDDY_I_FLAGS, z, i, p->order);
+            if (p->refcount != 0)
+                return broken(why, BUDDY_I_REFCOUNT, z, i, 0);
+            hot_seen++;
+            i++;
+            continue;
+        }
+        unsigned order = p->order;
+        uint32_t n = 1u << (order & 31);
+        if (order > BUDDY_MAX_ORDER || ((z->base_pfn + i) & (n - 1)) || n > z->nframes - i)
+            return broken(why, BUDDY_I_BAD_BLOCK, z, i, order);
+        for (uint32_t t = 1; t < n; t++) {
+            if (z->map[i + t].flags & PG_BUDDY_MASK)
+                return broken(why, BUDDY_I_TAIL, z, i + t, order);
+        }
+        managed += n - 1;
+        if (f == PG_FREE) {
+            if (p->flags != PG_FREE)
+                return broken(why, BUDDY_I_FLAGS, z, i, order);
+            if (p->refcount != 0)
+                return broken(why, BUDDY_I_REFCOUNT, z, i, order);
+            if (order < BUDDY_MAX_ORDER) {
+                uint32_t b = ((z->base_pfn + i) ^ n) - z->base_pfn;
+                if (b < z->nframes && z->map[b].flags == PG_FREE && z->map[b].order == order)
+                    return broken(why, BUDDY_I_UNMERGED, z, i, order);
+            }
+            heads[order]++;
+            free_pages += n;
+        } else {
+            used_pages += n;
+        }
+        i += n;
+    }
+
+    /* 2. Each list: distinct free heads of its order, consistent links,
+     * exactly as long as its count. A walk of `count` steps that ends on
+     * BUDDY_NIL cannot have visited a frame twice. */
+    for (unsigned k = 0; k <= BUDDY_MAX_ORDER; k++) {
+        const struct buddy_free_area *a = &z->area[k];
+        uint32_t prev = BUDDY_NIL, idx = a->head, steps = 0;
+        if (a->count != heads[k])
+            return broken(why, BUDDY_I_LIST_COUNT, z, idx < z->nframes ? idx : BUDDY_NIL, k);
+        if (!!(z->nonempty & (1u << k)) != (a->count != 0))
+            return broken(why, BUDDY_I_MASK, z, BUDDY_NIL, k);
+        while (idx != BUDDY_NIL) {
+            if (idx >= z->nframes || z->map[idx].prev != prev)
+                return broken(why, BUDDY_I_LIST_LINK, z, idx < z->nframes ? idx : BUDDY_NIL, k);
+            if (z->map[idx].flags != PG_FREE || z->map[idx].order != k)
+                return broken(why, BUDDY_I_LIST_ENTRY, z, idx, k);
+            if (++steps > a->count)
+                return broken(why, BUDDY_I_LIST_LINK, z, idx, k);
+            prev = idx;
+            idx = z->map[idx].next;
+        }
+        if (steps != a->count)
+            return broken(why, BUDDY_I_LIST_COUNT, z, BUDDY_NIL, k);
+    }
+    if (z->nonempty >> BUDDY_NR_ORDERS)
+        return broken(why, BUDDY_I_MASK, z, BUDDY_NIL, 0);
+
+    /* 3. The hot cache: distinct hot frames, and all of them. */
+    for (uint32_t h = 0; h < z->hot_count; h++) {
+        uint32_t idx = z->hot[h];
+        if (idx >= z->nframes || z->map[idx].flags != PG_HOT)
+            return broken(why, BUDDY_I_HOT, z, idx < z->nframes ? idx : BUDDY_NIL, 0);
+        for (uint32_t g = 0; g < h; g++) {
+            if (z->hot[g] == idx)
+                return broken(why, BUDDY_I_HOT, z, idx, 0);
+        }
+    }
+    if (hot_seen != z->hot_count)
+        return broken(why, BUDDY_I_HOT, z, BUDDY_NIL, 0);
+
+    /* 4. Totals. */
+    if (managed != z->nr_total || free_pages != z->nr_listed ||
+        used_pages != z->nr_total - buddy_nr_free(z))
+        return broken(why, BUDDY_I_TOTALS, z, BUDDY_NIL, 0);
+    if (why) {
+        why->reason = BUDDY_OK;
+        why->pfn = BUDDY_NO_PFN;
+        why->order = 0;
+        why->block_pfn = BUDDY_NO_PFN;
+    }
+    return 0;
+}
+
+int buddy_check(const struct buddy_zone *z)
+{
+    return buddy_check_report(z, NULL);
+}
+
+/* ---- reporting --------------------------------------------------------- */
+
+const char *buddy_error_name(int reason)
+{
+    static const char *const names[BUDDY_NR_REASONS] = {
+        [BUDDY_OK] = "no error",
+        [BUDDY_E_BAD_ORDER] = "order above BUDDY_MAX_ORDER",
+        [BUDDY_E_OUT_OF_ZONE] = "frame outside the zone",
+        [BUDDY_E_MISALIGNED] = "block not aligned to its order",
+        [BUDDY_E_RESERVED] = "frame is reserved, never allocated",
+        [BUDDY_E_DOUBLE_FREE] = "block is already free (double free)",
+        [BUDDY_E_INSIDE_FREE] = "frame inside a free block (double free or never allocated)",
+        [BUDDY_E_NOT_HEAD] = "frame inside an allocated block, not its first frame",
+        [BUDDY_E_WRONG_ORDER] = "block was allocated with another order",
+        [BUDDY_E_FLAGS_BUSY] = "block still carries non-buddy page flags",
+        [BUDDY_E_NOT_RESERVED] = "frame was already given to the allocator",
+        [BUDDY_E_CORRUPT] = "frame descriptors contradict each other",
+        [BUDDY_I_ZONE] = "zone header inconsistent",
+        [BUDDY_I_FLAGS] = "impossible page flags",
+        [BUDDY_I_ORPHAN] = "frame neither reserved nor in any block",
+        [BUDDY_I_BAD_BLOCK] = "block head with bad order, misaligned or past the zone end",
+        [BUDDY_I_TAIL] = "frame inside a block carries buddy flags",
+        [BUDDY_I_LIST_LINK] = "free list link broken",
+        [BUDDY_I_LIST_ENTRY] = "free list holds a frame that is not a free head of its order",
+        [BUDDY_I_LIST_COUNT] = "free list length disagrees with its count",
+        [BUDDY_I_MASK] = "non-empty order mask disagrees with the counts",
+        [BUDDY_I_UNMERGED] = "two free buddies left unmerged",
+        [BUDDY_I_HOT] = "hot cache inconsistent",
+        [BUDDY_I_TOTALS] = "free/used totals disagree with the blocks",
+        [BUDDY_I_REFCOUNT] = "free frame with a non-zero reference count",
+    };
+    if (reason < 0 || reason >= BUDDY_NR_REASONS || !names[reason])
+        return "unknown reason";
+    return names[reason];
+}
+
+/* Append s to buf, keeping a NUL; *len counts what would have been written. */
+static void put_str(char *buf, size_t size, size_t *len, const char *s)
+{
+    for (; *s; s++, (*len)++) {
+        if (*len + 1 < size)
+            buf[*len] = *s;
+    }
+}
+
+/* Append n in decimal, right-aligned in `width` columns (32-bit division only). */
+static void put_uint(char *buf, size_t size, size_t *len, uint32_t n, unsigned width)
+{
+    char digits[11];
+    unsigned nd = 0;
+    do {
+        digits[nd++] = (char)('0' + n % 10);
+        n /= 10;
+    } while (n);
+    char pad[2] = {' ', 0};
+    while (width-- > nd)
+        put_str(buf, size, len, pad);
+    while (nd) {
+        char d[2] = {digits[--nd], 0};
+        put_str(buf, size, len, d);
+    }
+}
+
+int buddy_format_info(const struct buddy_zone *z, const char *zone_name, char *buf, size_t size)
+{
+    size_t len = 0, name_len = 0;
+
+    while (zone_name[name_len])
+        name_len++;
+    put_str(buf, size, &len, "Node 0, zone ");
+    for (; name_len < 8; name_len++)
+        put_str(buf, size, &len, " ");
+    put_str(buf, size, &len, zone_name);
+    for (unsigned k = 0; k <= BUDDY_MAX_ORDER; k++) {
+        put_str(buf, size, &len, " ");
+        put_uint(buf, size, &len, z->area[k].count, 6);
+    }
+    if (size > 0)
+        buf[len < size ? len : size - 1] = '\0';
+    return len < size ? (int)len : -ERANGE;
+}

@@ -1,0 +1,527 @@
+/* Benchmark of the buddy allocator against two baselines, in one run:
+ *
+ *   freelist  a single-page free list (next index per frame): the simplest
+ *             real kernel allocator, O(1), no orders, no checks;
+ *   bitmap    one bit per frame, first fit scanning 32-bit words from the
+ *             start: the usual hobby-kernel allocator (extended here to
+ *             aligned runs of 2^k frames so it can run the mixed workload).
+ *
+ * All over one zone of 128 MiB of 4 KiB frames (32768 frames).
+ *
+ *   bench_buddy                      print the whole table (wall clock)
+ *   bench_buddy WORKLOAD N [ALLOC]   set up WORKLOAD once, then run N steps of
+ *                                    its loop with ALLOC (buddy, freelist or
+ *                                    bitmap; default buddy), for callgrind
+ *                                    (see tests/bench/callgrind.sh)
+ *
+ * One "op" is one allocation attempt or one free. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "mem/buddy.h"
+
+#define NFRAMES       32768u /* 128 MiB */
+#define BASE_PFN      4096u  /* the zone starts at 16 MiB */
+#define NO_PFN        BUDDY_NO_PFN
+#define NOINLINE      __attribute__((noinline))
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+
+/* ---- baseline 1: single-page free list --------------------------------- */
+
+struct freelist {
+    uint32_t next[NFRAMES]; /* 4 bytes per frame */
+    uint32_t head, nfree;
+};
+
+static void freelist_init(struct freelist *fl)
+{
+    fl->head = NO_PFN;
+    for (uint32_t i = NFRAMES; i-- > 0;) { /* lowest frame first out */
+        fl->next[i] = fl->head;
+        fl->head = i;
+    }
+    fl->nfree = NFRAMES;
+}
+
+NOINLINE static uint32_t freelist_alloc(struct freelist *fl)
+{
+    uint32_t idx = fl->head;
+    if (idx == NO_PFN)
+        return NO_PFN;
+    fl->head = fl->next[idx];
+    fl->nfree--;
+    return BASE_PFN + idx;
+}
+
+NOINLINE static int freelist_free(struct freelist *fl, uint32_t pfn)
+{
+    uint32_t idx = pfn - BASE_PFN;
+    fl->next[idx] = fl->head;
+    fl->head = idx;
+    fl->nfree++;
+    return 0;
+}
+
+/* ---- baseline 2: first-fit bitmap -------------------------------------- */
+
+struct bitmap {
+    uint32_t words[NFRAMES / 32]; /* bit set = frame in use */
+};
+
+static void bitmap_init(struct bitmap *b)
+{
+    memset(b->words, 0, sizeof(b->words));
+}
+
+NOINLINE static uint32_t bitmap_alloc(struct bitmap *b, unsigned order)
+{
+    const uint32_t nwords = NFRAMES / 32;
+    if (order == 0) {
+        for (uint32_t w = 0; w < nwords; w++) {
+            if (b->words[w] != 0xFFFFFFFFu) {
+                unsigned bit = (unsigned)__builtin_ctz(~b->words[w]);
+                b->words[w] |= 1u << bit;
+                return BASE_PFN + w * 32 + bit;
+            }
+        }
+        return NO_PFN;
+    }
+    if (order < 5) {
+        /* An aligned run of n free bits inside one word: fold the free
+         * mask onto itself, keep the aligned positions. */
+        static const uint32_t aligned[5] = {0xFFFFFFFFu, 0x55555555u, 0x11111111u, 0x01010101u,
+                                            0x00010001u};
+        unsigned n = 1u << order;
+        for (uint32_t w = 0; w < nwords; w++) {
+            uint32_t f = ~b->words[w];
+            for (unsigned s = 1; s < n; s <<= 1)
+                f &= f >> s;
+            f &= aligned[order];
+            if (f) {
+                unsigned bit = (unsigned)__builtin_ctz(f);
+                b->words[w] |= ((1u << n) - 1) << bit;
+                return BASE_PFN + w * 32 + bit;
+            }
+        }
+        return NO_PFN;
+    }
+    /* 32 frames or more: aligned runs of whole empty words. */
+    uint32_t nw = 1u << (order - 5);
+    for (uint32_t w = 0; w + nw <= nwords; w += nw) {
+        uint32_t i = 0;
+        while (i < nw && b->words[w + i] == 0)
+            i++;
+        if (i == nw) {
+            memset(&b->words[w], 0xFF, nw * 4);
+            return BASE_PFN + w * 32;
+        }
+    }
+    return NO_PFN;
+}
+
+NOINLINE static int bitmap_free(struct bitmap *b, uint32_t pfn, unsigned order)
+{
+    uint32_t idx = pfn - BASE_PFN;
+    if (order < 5)
+        b->words[idx / 32] &= ~(((1u << (1u << order)) - 1) << (idx % 32));
+    else
+        memset(&b->words[idx / 32], 0, (1u << (order - 5)) * 4);
+    return 0;
+}
+
+/* ---- one interface over the three -------------------------------------- */
+
+enum kind { K_BUDDY, K_FREELIST, K_BITMAP };
+static const char *const kind_name[] = {"buddy", "freelist", "bitmap"};
+
+static struct page mem_map[NFRAMES];
+static struct buddy_zone zone;
+static struct freelist flist;
+static struct bitmap bmap;
+
+/* With `k` a constant these fold into direct calls (always_inline). */
+static ALWAYS_INLINE uint32_t a_alloc(enum kind k, unsigned order)
+{
+    switch (k) {
+    case K_BUDDY:
+        return buddy_alloc(&zone, order);
+    case K_FREELIST:
+        return order == 0 ? freelist_alloc(&flist) : NO_PFN;
+    default:
+        return bitmap_alloc(&bmap, order);
+    }
+}
+
+static ALWAYS_INLINE void a_free(enum kind k, uint32_t pfn, unsigned order)
+{
+    int r;
+    switch (k) {
+    case K_BUDDY:
+        r = buddy_free(&zone, pfn, order);
+        break;
+    case K_FREELIST:
+        r = freelist_free(&flist, pfn);
+        break;
+    default:
+        r = bitmap_free(&bmap, pfn, order);
+        break;
+    }
+    if (r != 0) {
+        fprintf(stderr, "bench: free of %u order %u refused\n", pfn, order);
+        exit(1);
+    }
+}
+
+static void reset(enum kind k, bool hot)
+{
+    switch (k) {
+    case K_BUDDY:
+        buddy_init(&zone, mem_map, BASE_PFN, NFRAMES);
+        buddy_add_range(&zone, BASE_PFN, NFRAMES);
+        if (!hot)
+            buddy_set_hot_limit(&zone, 0);
+        break;
+    case K_FREELIST:
+        freelist_init(&flist);
+        break;
+    default:
+        bitmap_init(&bmap);
+        break;
+    }
+}
+
+/* ---- workloads --------------------------------------------------------- */
+
+static uint64_t rng_state;
+static ALWAYS_INLINE uint32_t rnd(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return (uint32_t)(rng_state >> 32);
+}
+
+struct held {
+    uint32_t pfn;
+    uint32_t order;
+};
+static struct held held[NFRAMES];
+static uint32_t nheld, used;
+
+struct result {
+    uint64_t allocs, frees, fails, drains;
+    uint64_t used_sum; /* occupancy summed over the steps (mixed) */
+};
+static void mixed_warmup(enum kind k);
+static bool filling = true, swing; /* state of the mixed workloads */
+
+static ALWAYS_INLINE void hold(uint32_t pfn, unsigned order)
+{
+    held[nheld].pfn = pfn;
+    held[nheld++].order = order;
+    used += 1u << order;
+}
+
+static ALWAYS_INLINE void release(enum kind k, uint32_t i)
+{
+    a_free(k, held[i].pfn, held[i].order);
+    used -= 1u << held[i].order;
+    held[i] = held[--nheld];
+}
+
+/* Take every frame, one at a time (ascending for first fit). */
+static void fill_all(enum kind k)
+{
+    uint32_t pfn;
+    while ((pfn = a_alloc(k, 0)) != NO_PFN)
+        hold(pfn, 0);
+}
+
+/* Set up the state of a workload; nothing here depends on N. */
+static void setup(enum kind k, const char *wl)
+{
+    bool hot = strstr(wl, "nohot") == NULL && strcmp(wl, "split") != 0;
+    reset(k, hot);
+    nheld = used = 0;
+    rng_state = 0x2545F4914F6CDD1Dull;
+
+    if (!strcmp(wl, "split")) {
+        /* one order-10 block left free, the last one */
+        for (uint32_t b = 0; b < NFRAMES / 1024 - 1; b++) {
+            if (k == K_FREELIST)
+                for (uint32_t i = 0; i < 1024; i++)
+                    hold(a_alloc(k, 0), 0);
+            else
+                hold(a_alloc(k, 10), 10);
+        }
+    } else if (!strcmp(wl, "last") || !strcmp(wl, "full")) {
+        fill_all(k);
+        if (!strcmp(wl, "last")) { /* free the highest frame */
+            uint32_t top = 0;
+            for (uint32_t i = 1; i < nheld; i++)
+                if (held[i].pfn > held[top].pfn)
+                    top = i;
+            release(k, top);
+        }
+    } else if (!strcmp(wl, "fail")) {
+        fill_all(k); /* then free every other frame: a checkerboard */
+        for (uint32_t i = nheld; i-- > 0;)
+            if ((held[i].pfn & 1) == 0)
+                release(k, i);
+        if (k == K_BUDDY)
+            buddy_drain(&zone);
+    } else if (!strncmp(wl, "occ90", 5)) {
+        fill_all(k); /* then free a random 10% */
+        while (used > NFRAMES * 9 / 10)
+            release(k, rnd() % nheld);
+    } else if (!strncmp(wl, "mixed", 5)) {
+        swing = strstr(wl, "swing") != NULL;
+        /* warm up with the loop itself for a fixed number of steps, so
+         * occupancy has swung between 50% and 90% several times */
+        mixed_warmup(k);
+    }
+}
+
+/* Random orders, small ones likelier (P(k) = 2^-(k+1)), occupancy kept
+ * between 50% and 90%. "mixed" is the steady state: inside the band an
+ * allocation and a free are equally likely (a random walk), below 50% we
+ * only allocate, above 90% we only free. "mixed-swing" is harsher: it
+ * allocates 3 times in 4 until 90%, then frees 3 times in 4 down to 50%,
+ * and again, so the hot cache keeps overflowing and running dry. */
+static ALWAYS_INLINE void mixed_step(enum kind k, struct result *r)
+{
+    uint32_t dice = rnd();
+    bool alloc;
+    if (swing) {
+        if (used * 10 >= NFRAMES * 9)
+            filling = false;
+        else if (used * 2 <= NFRAMES)
+            filling = true;
+        alloc = ((dice & 3) != 0) == filling;
+    } else {
+        alloc = used * 2 < NFRAMES || (used * 10 <= NFRAMES * 9 && (dice & 1));
+    }
+    if (nheld == 0 || alloc) {
+        unsigned order = (unsigned)__builtin_ctz((dice >> 2) | (1u << BUDDY_MAX_ORDER));
+        uint32_t pfn = a_alloc(k, order);
+        r->allocs++;
+        if (pfn == NO_PFN)
+            r->fails++;
+        else
+            hold(pfn, order);
+    } else {
+        release(k, (dice >> 16) % nheld);
+        r->frees++;
+    }
+    r->used_sum += used;
+}
+
+#define WARMUP_STEPS 200000u
+
+#define DEFINE_LOOPS(K, suffix)                                                                    \
+    NOINLINE static void mixed_warmup_##suffix(void)                                               \
+    {                                                                                              \
+        struct result r = {0};                                                                     \
+        filling = true;                                                                            \
+        for (uint32_t i = 0; i < WARMUP_STEPS; i++)                                                \
+            mixed_step(K, &r);                                                                     \
+    }                                                                                              \
+    NOINLINE static void loop_##suffix(const char *wl, uint64_t n, struct result *r)               \
+    {                                                                                              \
+        if (!strncmp(wl, "order0", 6) || !strcmp(wl, "split") || !strcmp(wl, "last")) {            \
+            for (uint64_t i = 0; i < n; i++) { /* alloc, then free at once */                      \
+                uint32_t pfn = a_alloc(K, 0);                                                      \
+                a_free(K, pfn, 0);                                                                 \
+            }                                                                                      \
+            r->allocs += n;                                                                        \
+            r->frees += n;                                                                         \
+        } else if (!strcmp(wl, "refill")) {                                                        \
+            for (uint64_t i = 0; i < n; i++) { /* refill the cache, then give it all back */       \
+                uint32_t pfn = a_alloc(K, 0);                                                      \
+                a_free(K, pfn, 0);                                                                 \
+                if (K == K_BUDDY)                                                                  \
+                    buddy_drain(&zone);                                                            \
+            }                                                                                      \
+            r->allocs += n;                                                                        \
+            r->frees += n;                                                                         \
+            r->drains += n;                                                                        \
+        } else if (!strcmp(wl, "fail") || !strcmp(wl, "full")) {                                   \
+            unsigned order = wl[1] == 'a' ? 1 : 0; /* fail: order 1, full: order 0 */              \
+            for (uint64_t i = 0; i < n; i++)                                                       \
+                r->fails += a_alloc(K, order) == NO_PFN;                                           \
+            r->allocs += n;                                                                        \
+        } else if (!strncmp(wl, "occ90", 5)) {                                                     \
+            for (uint64_t i = 0; i < n; i++) { /* free a random frame, take one */                 \
+                release(K, rnd() % nheld);                                                         \
+                uint32_t pfn = a_alloc(K, 0);                                                      \
+                hold(pfn, 0);                                                                      \
+            }                                                                                      \
+            r->allocs += n;                                                                        \
+            r->frees += n;                                                                         \
+        } else if (!strncmp(wl, "mixed", 5)) {                                                     \
+            for (uint64_t i = 0; i < n; i++)                                                       \
+                mixed_step(K, r);                                                                  \
+        }                                                                                          \
+    }
+
+DEFINE_LOOPS(K_BUDDY, buddy)
+DEFINE_LOOPS(K_FREELIST, freelist)
+DEFINE_LOOPS(K_BITMAP, bitmap)
+
+static void mixed_warmup(enum kind k)
+{
+    if (k == K_BUDDY)
+        mixed_warmup_buddy();
+    else if (k == K_FREELIST)
+        mixed_warmup_freelist();
+    else
+        mixed_warmup_bitmap();
+}
+
+static void run_loop(enum kind k, const char *wl, uint64_t n, struct result *r)
+{
+    if (k == K_BUDDY)
+        loop_buddy(wl, n, r);
+    else if (k == K_FREELIST)
+        loop_freelist(wl, n, r);
+    else
+        loop_bitmap(wl, n, r);
+}
+
+static const char *const workloads[] = {"order0", "order0-nohot", "occ90",       "occ90-nohot",
+                                        "mixed",  "mixed-nohot",  "mixed-swing", "split",
+                                        "refill", "last",         "full",        "fail"};
+
+static bool applies(enum kind k, const char *wl)
+{
+    if (k == K_FREELIST)
+        return strncmp(wl, "mixed", 5) && strcmp(wl, "fail") && strcmp(wl, "refill") &&
+               !strstr(wl, "nohot");
+    if (k == K_BITMAP)
+        return strcmp(wl, "refill") && !strstr(wl, "nohot");
+    return true;
+}
+
+static double now_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
+}
+
+/* Best of three runs, each long enough to time. Returns ns per op. */
+static double measure(enum kind k, const char *wl, uint64_t n)
+{
+    double best = 1e30;
+    for (int rep = 0; rep < 3; rep++) {
+        struct result r = {0};
+        setup(k, wl);
+        double t0 = now_ns();
+        run_loop(k, wl, n, &r);
+        double t = (now_ns() - t0) / (double)(r.allocs + r.frees);
+        if (t < best)
+            best = t;
+    }
+    return best;
+}
+
+static uint64_t steps_for(enum kind k, const char *wl)
+{
+    bool scans = k == K_BITMAP && strcmp(wl, "order0") != 0; /* ~1000 words per op */
+    if (scans)
+        return strncmp(wl, "mixed", 5) ? 20000 : 50000;
+    if (!strcmp(wl, "refill"))
+        return 500000;
+    return 4000000;
+}
+
+static void print_table(void)
+{
+    static const char *const what[] = {
+        "order0: order-0 alloc+free, empty zone", "  same, hot cache off",
+        "occ90: order-0, 90% full, random frees", "  same, hot cache off",
+        "mixed: orders 0-10, 50-90% full",        "  same, hot cache off",
+        "mixed-swing: 50->90->50% ... full",      "split: 1 free order-10 block, no cache",
+        "refill: cache refill + drain each step", "last: one free frame left (the last)",
+        "full: order 0 from a full zone (fails)", "fail: order 1 on a checkerboard (fails)",
+    };
+    printf("zone: %u frames of 4 KiB (%u MiB); ns per op (one alloc or one free), best of 3\n",
+           NFRAMES, NFRAMES / 256);
+    printf("%-42s %9s %9s %9s %9s %9s\n", "workload", "buddy", "freelist", "bitmap", "fl/buddy",
+           "bm/buddy");
+    for (unsigned w = 0; w < sizeof(workloads) / sizeof(workloads[0]); w++) {
+        double t[3];
+        for (int k = 0; k < 3; k++)
+            t[k] = applies((enum kind)k, workloads[w])
+                       ? measure((enum kind)k, workloads[w], steps_for((enum kind)k, workloads[w]))
+                       : -1;
+        printf("%-42s %9.2f", what[w], t[0]);
+        for (int k = 1; k < 3; k++)
+            t[k] < 0 ? printf(" %9s", "-") : printf(" %9.2f", t[k]);
+        for (int k = 1; k < 3; k++)
+            t[k] < 0 ? printf(" %9s", "-") : printf(" %8.2fx", t[k] / t[0]);
+        printf("\n");
+    }
+    printf("\nmetadata per frame: buddy %zu bytes (struct page) + %.4f (zone header %zu bytes / %u "
+           "frames);"
+           " freelist 4 bytes; bitmap 0.125 bytes\n",
+           sizeof(struct page), (double)sizeof(struct buddy_zone) / NFRAMES,
+           sizeof(struct buddy_zone), NFRAMES);
+    printf("fl/buddy, bm/buddy: baseline time / buddy time (above 1: buddy is faster)\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 1) {
+        print_table();
+        return 0;
+    }
+    if (argc < 3) {
+        fprintf(stderr, "usage: %s [WORKLOAD N [buddy|freelist|bitmap]]\nworkloads:", argv[0]);
+        for (unsigned w = 0; w < sizeof(workloads) / sizeof(workloads[0]); w++)
+            fprintf(stderr, " %s", workloads[w]);
+        fprintf(stderr, "\n");
+        return 2;
+    }
+    const char *wl = argv[1];
+    uint64_t n = strtoull(argv[2], NULL, 10);
+    enum kind k = K_BUDDY;
+    if (argc > 3) {
+        for (k = 0; k < 3 && strcmp(argv[3], kind_name[k]); k++)
+            ;
+        if (k == 3) {
+            fprintf(stderr, "unknown allocator %s\n", argv[3]);
+            return 2;
+        }
+    }
+    bool known = false;
+    for (unsigned w = 0; w < sizeof(workloads) / sizeof(workloads[0]); w++)
+        known |= !strcmp(wl, workloads[w]);
+    if (!known || !applies(k, wl)) {
+        fprintf(stderr, "workload %s does not exist or does not apply to %s\n", wl, kind_name[k]);
+        return 2;
+    }
+    struct result r = {0};
+    setup(k, wl);
+    double t0 = now_ns();
+    run_loop(k, wl, n, &r);
+    double t = now_ns() - t0;
+    printf("workload=%s alloc=%s steps=%llu allocs=%llu frees=%llu fails=%llu drains=%llu "
+           "ns_per_op=%.2f",
+           wl, kind_name[k], (unsigned long long)n, (unsigned long long)r.allocs,
+           (unsigned long long)r.frees, (unsigned long long)r.fails, (unsigned long long)r.drains,
+           t / (double)(r.allocs + r.frees));
+    if (r.used_sum)
+        printf(" mean_occupancy=%.1f%%", 100.0 * (double)r.used_sum / (double)n / NFRAMES);
+    printf("\n");
+    if (k == K_BUDDY && buddy_check(&zone) != 0) {
+        fprintf(stderr, "bench: buddy_check failed\n");
+        return 1;
+    }
+    return 0;
+}

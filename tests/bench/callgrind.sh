@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Instructions per operation for every bench_buddy workload, counted by
+# callgrind (deterministic, unlike wall-clock time).
+#
+#   tests/bench/callgrind.sh [BENCH]   default build/host/bench_buddy (x86-64, gcc -O2)
+#   tests/bench/callgrind.sh --all     also build and measure the allocator as the
+#                                      kernel compiles it: i386 (-m32 -march=i686,
+#                                      frame pointers, no SSE) with gcc and with clang
+#
+# Each workload runs twice under callgrind, with a small and a large number of
+# loop steps; the setup is the same in both runs, so subtracting the two
+# removes it. Per call: the inclusive cost (the function and everything it
+# calls) of the allocator's alloc and free functions, divided by the number
+# of extra calls. Per op: the whole loop (RNG and bookkeeping included)
+# divided by the number of extra ops. Needs valgrind (apt-get install valgrind).
+set -euo pipefail
+command -v valgrind >/dev/null || { echo "callgrind.sh: valgrind is not installed" >&2; exit 1; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+bins=()
+if [ "${1:-}" = --all ]; then
+    bins+=(build/host/bench_buddy)
+    # The allocator compiled exactly as the Makefile compiles the kernel,
+    # linked into a 32-bit build of the benchmark that uses the same code
+    # generation flags for its baselines. -gdwarf-4: valgrind 3.19 cannot
+    # read clang 14's default DWARF 5.
+    common="-std=gnu11 -fno-stack-protector -fno-omit-frame-pointer -fno-asynchronous-unwind-tables
+        -mno-mmx -mno-sse -mno-sse2 -O2 -gdwarf-4 -Isrc -DHOST_TEST"
+    for cc in gcc clang; do
+        if [ $cc = gcc ]; then
+            karch="-m32 -march=i686 -fno-pie -fno-pic -fcf-protection=none"
+        else
+            karch="--target=i686-elf"
+        fi
+        out=build/host/bench_buddy-i386-$cc
+        # shellcheck disable=SC2086
+        $cc $karch $common -ffreestanding -nostdlib -fno-builtin -c src/mem/buddy.c -o "$tmp/buddy-$cc.o"
+        # shellcheck disable=SC2086
+        $cc -m32 -march=i686 -fno-pie -no-pie -fno-pic -fcf-protection=none $common \
+            tests/bench/bench_buddy.c "$tmp/buddy-$cc.o" -o "$out"
+        bins+=("$out")
+    done
+else
+    bins+=("${1:-build/host/bench_buddy}")
+fi
+for bin in "${bins[@]}"; do
+    [ -x "$bin" ] || { echo "callgrind.sh: $bin not built (make $bin)" >&2; exit 1; }
+done
+
+# run BENCH WORKLOAD N ALLOC -> "allocs frees drains Ir(alloc) Ir(free) Ir(drain) Ir(loop)"
+run() {
+    local out="$tmp/cg.out" line fa ff fd
+    line=$(valgrind --tool=callgrind --callgrind-out-file="$out" "$1" "$2" "$3" "$4" 2>/dev/null)
+    case $4 in
+    buddy) fa=buddy_alloc ff=buddy_free fd=buddy_drain ;;
+    *) fa=$4_alloc ff=$4_free fd=none ;;
+    esac
+    callgrind_annotate --inclusive=yes --threshold=100 "$out" 2>/dev/null | awk -v line="$line" \
+        -v fa="$fa" -v ff="$ff" -v fd="$fd" -v fl="loop_$4" '
+        function field(name,   i, n, kv) {
+            n = split(line, kv, /[ =]/)
+            for (i = 1; i < n; i++) if (kv[i] == name) return kv[i + 1]
+            return 0
+        }
+        function ir(s) { gsub(",", "", s); return s + 0 }
+        # summary lines only ("1,234 (5.6%)  file:function [object]"); static
+        # functions may carry a clone suffix (.constprop.0, .isra.0)
+        { for (f in want) if ($0 ~ "^ *[0-9,]+ +\\( *[0-9.]+%\\) +[^ ]*:" want[f] "(\\.[a-z]+\\.[0-9]+)? \\[") cost[f] = ir($1) }
+        BEGIN { want["a"] = fa; want["f"] = ff; want["d"] = fd; want["l"] = fl }
+        END { print field("allocs"), field("frees"), field("drains"), cost["a"] + 0, cost["f"] + 0, cost["d"] + 0, cost["l"] + 0 }'
+}
+
+per() { # per DIFF COUNT -> ratio or "-"
+    awk -v d="$1" -v n="$2" 'BEGIN { if (n > 0) printf "%.1f", d / n; else printf "-" }'
+}
+
+# table BENCH: every workload with every allocator it applies to, then the
+# figures the targets are about.
+table() {
+    local bin=$1 summary="$tmp/summary" wl k small large
+    local a1 f1 d1 ia1 if1 id1 il1 a2 f2 d2 ia2 if2 id2 il2 pa pf pd pl
+    echo "== $bin"
+    printf "%-14s %-9s %11s %11s %11s %11s\n" workload allocator "alloc/call" "free/call" "drain/call" "loop/op"
+    : >"$summary"
+    for wl in order0 order0-nohot occ90 occ90-nohot mixed mixed-nohot mixed-swing split refill last full fail; do
+        for k in buddy freelist bitmap; do
+            "$bin" "$wl" 1 "$k" >/dev/null 2>&1 || continue # does not apply
+            small=100000 large=600000
+            if [ "$k" = bitmap ] && [ "$wl" != order0 ]; then small=2000 large=12000; fi
+            read -r a1 f1 d1 ia1 if1 id1 il1 < <(run "$bin" "$wl" "$small" "$k")
+            read -r a2 f2 d2 ia2 if2 id2 il2 < <(run "$bin" "$wl" "$large" "$k")
+            pa=$(per $((ia2 - ia1)) $((a2 - a1)))
+            pf=$(per $((if2 - if1)) $((f2 - f1)))
+            pd=$(per $((id2 - id1)) $((d2 - d1)))
+            pl=$(per $((il2 - il1)) $((a2 - a1 + f2 - f1)))
+            printf "%-14s %-9s %11s %11s %11s %11s\n" "$wl" "$k" "$pa" "$pf" "$pd" "$pl"
+            echo "$wl $k $pa $pf $pd $pl" >>"$summary"
+        done
+    done
+    awk '
+    { a[$1, $2] = $3; f[$1, $2] = $4; l[$1, $2] = $6 }
+    END {
+        print ""
+        print "targets:"
+        printf "  mixed steady state, per alloc / per free:         %s / %s   (target <= 40)\n", a["mixed", "buddy"], f["mixed", "buddy"]
+        printf "  mixed-swing (harsher), per alloc / per free:      %s / %s\n", a["mixed-swing", "buddy"], f["mixed-swing", "buddy"]
+        oa = a["order0", "buddy"] + f["order0", "buddy"]; fa = a["order0", "freelist"] + f["order0", "freelist"]
+        printf "  order-0 alloc+free vs free list, per call:        %.1f vs %.1f = %.2fx   (target <= 2x)\n", oa, fa, oa / fa
+        printf "  order-0 alloc+free vs free list, whole loop step: %.1f vs %.1f = %.2fx\n", l["order0", "buddy"] * 2, l["order0", "freelist"] * 2, l["order0", "buddy"] / l["order0", "freelist"]
+        printf "  failed allocation (full zone / checkerboard):     %s / %s   (target <= 70)\n", a["full", "buddy"], a["fail", "buddy"]
+        printf "  worst single op: 10 splits / 10 merges:           %s / %s   (target <= 300)\n", a["split", "buddy"], f["split", "buddy"]
+        printf "  worst cached alloc (refill from order 10):        %s   (target <= 300)\n", a["refill", "buddy"]
+        printf "  bitmap / buddy per allocation at 90%% full:        %s / %s = %.0fx   (target >= 30x)\n", a["occ90", "bitmap"], a["occ90", "buddy"], a["occ90", "bitmap"] / a["occ90", "buddy"]
+        printf "  same, buddy without its hot cache:                %s / %s = %.0fx\n", a["occ90", "bitmap"], a["occ90-nohot", "buddy"], a["occ90", "bitmap"] / a["occ90-nohot", "buddy"]
+    }' "$summary"
+    echo
+}
+
+for bin in "${bins[@]}"; do
+    table "$bin"
+done
