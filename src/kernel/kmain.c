@@ -16,6 +16,10 @@
 #include "kernel/serial.h"
 #include "kernel/shell.h"
 #include "mem/layout.h"
+#include "mem/fault.h"
+#include "mem/kheap.h"
+#include "mem/pmm.h"
+#include "mem/vmm.h"
 
 uint32_t kmain_boot_magic, kmain_boot_info;
 
@@ -33,6 +37,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
     gdt_init();
     idt_init();
     pic_init();
+    fault_init();
 
     if (multiboot_init(magic, info_phys) < 0) {
         kprintf("Cannot continue without valid boot information: halting.\n");
@@ -41,6 +46,9 @@ void kmain(uint32_t magic, uint32_t info_phys)
     /* QEMU's -kernel loader starts the command line with the kernel's path. */
     params_init(multiboot_cmdline(), strcmp(multiboot_loader_name(), "qemu") == 0);
     multiboot_print();
+    pmm_init();
+    vmm_init();
+    kheap_setup(params_kheap_debug());
 
     pit_init();
     serial_enable_input();

@@ -14,7 +14,16 @@
     X(divzero)                                                                                     \
     X(ud)                                                                                          \
     X(pagefault)                                                                                   \
-    X(panic)
+    X(panic)                                                                                       \
+    X(pmm)                                                                                         \
+    X(buddy_misuse)                                                                                \
+    X(buddy_doublefree)                                                                            \
+    X(vmm)                                                                                         \
+    X(write_text)                                                                                  \
+    X(read_unmapped)                                                                               \
+    X(kheap)                                                                                       \
+    X(kheap_double_free)                                                                           \
+    X(kheap_overflow)
 
 /* The scenario names, NULL-terminated (the choices of test=). */
 extern const char *const ktest_names[];

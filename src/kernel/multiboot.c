@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "kernel/console.h"
 #include "kernel/errno.h"
@@ -128,6 +129,33 @@ const struct multiboot_module *multiboot_module(uint32_t i)
     if (i >= multiboot_module_count())
         return NULL;
     return (const struct multiboot_module *)PHYS_TO_VIRT(info->mods_addr) + i;
+}
+
+static void used_string(void (*fn)(uint64_t, uint64_t, const char *), uint32_t pa, const char *what)
+{
+    if (phys_range_ok(pa, 1))
+        fn(pa, pa + strlen(PHYS_TO_VIRT(pa)) + 1, what);
+}
+
+void multiboot_for_each_used(void (*fn)(uint64_t start, uint64_t end, const char *what))
+{
+    if (!info)
+        return;
+    uint32_t info_pa = VIRT_TO_PHYS(info);
+    fn(info_pa, info_pa + sizeof *info, "Multiboot information");
+    fn(info->mmap_addr, (uint64_t)info->mmap_addr + info->mmap_length, "Multiboot memory map");
+    if (info->flags & MB_INFO_CMDLINE)
+        used_string(fn, info->cmdline, "command line");
+    if (info->flags & MB_INFO_LOADER_NAME)
+        used_string(fn, info->boot_loader_name, "boot loader name");
+    uint32_t n = multiboot_module_count();
+    if (n)
+        fn(info->mods_addr, info->mods_addr + n * sizeof(struct multiboot_module), "module list");
+    for (uint32_t i = 0; i < n; i++) {
+        const struct multiboot_module *m = multiboot_module(i);
+        fn(m->mod_start, m->mod_end, "module");
+        used_string(fn, m->string, "module name");
+    }
 }
 
 void multiboot_print(void)

@@ -68,6 +68,10 @@ const struct mb_region *multiboot_regions(int *count);
 /* Module i (NULL past the end), and how many there are. */
 const struct multiboot_module *multiboot_module(uint32_t i);
 uint32_t multiboot_module_count(void);
+/* Calls fn for each physical range the boot information occupies (the info
+ * structure, the memory map, strings, the module list and each module), so
+ * that the frame allocator keeps them. end is exclusive. */
+void multiboot_for_each_used(void (*fn)(uint64_t start, uint64_t end, const char *what));
 /* Human-readable name of a memory map type. */
 const char *multiboot_type_name(uint32_t type);
 

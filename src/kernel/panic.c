@@ -2,7 +2,8 @@
  * the message, every register, the control registers, and the chain of
  * return addresses (feed them to `addr2line -e build/clang/kernel.elf`).
  * Under QEMU the kernel then leaves through the isa-debug-exit device with
- * status POWEROFF_PANIC so tests can see it; elsewhere it halts. */
+ * status POWEROFF_PANIC so tests can see it; elsewhere it halts, and with
+ * break=panic Bochs stops in its debugger. */
 #include "kernel/panic.h"
 
 #include <stdarg.h>
@@ -10,6 +11,7 @@
 #include "kernel/console.h"
 #include "kernel/fmt.h"
 #include "kernel/io.h"
+#include "kernel/params.h"
 #include "kernel/power.h"
 
 extern char boot_stack_bottom[], boot_stack_top[];
@@ -61,7 +63,11 @@ void panic_backtrace(uint32_t ebp, uint32_t eip)
 void panic_end(void)
 {
     kprintf("System halted.\n");
-    power_exit(POWEROFF_PANIC);
+    /* Ends a QEMU test run; elsewhere (Bochs, real hardware) the machine
+     * stays halted so its state can be inspected. break=panic stops Bochs
+     * in its debugger first. */
+    power_debug_exit(POWEROFF_PANIC);
+    debug_break("panic");
     for (;;)
         __asm__ volatile("cli; hlt");
 }

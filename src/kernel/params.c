@@ -9,16 +9,25 @@
 
 /* Where break= can stop. Each is a debug_break() call in the code. */
 static const char *const break_points[] = {
-    "gdt", /* after the GDT, IDT and PIC are set up (kmain) */
+    "gdt",    /* after the GDT, IDT and PIC are set up (kmain) */
+    "pmm",    /* after the buddy zones are built (pmm_init) */
+    "paging", /* right after CR3 is loaded with the kernel's directory (vmm_init) */
+    "panic",  /* at the end of every panic report (panic_end) */
     NULL,
 };
 
+static const char *const kheap_modes[] = {"debug", "fast", NULL};
+
+enum { OPT_TEST, OPT_BREAK, OPT_KHEAP };
 static struct cmdline_opt options[] = {
-    {.key = "test", .choices = ktest_names, .help = "run an in-kernel test scenario"},
-    {.key = "break",
-     .choices = break_points,
-     .list = true,
-     .help = "Bochs magic breakpoints, comma-separated"},
+    [OPT_TEST] = {.key = "test", .choices = ktest_names, .help = "run an in-kernel test scenario"},
+    [OPT_BREAK] = {.key = "break",
+                   .choices = break_points,
+                   .list = true,
+                   .help = "Bochs magic breakpoints, comma-separated"},
+    [OPT_KHEAP] = {.key = "kheap",
+                   .choices = kheap_modes,
+                   .help = "kernel heap checks (default debug)"},
 };
 #define NOPTIONS (sizeof options / sizeof options[0])
 
@@ -58,12 +67,17 @@ int params_init(const char *cmdline, bool starts_with_path)
 
 const char *params_test(void)
 {
-    return options[0].set ? options[0].value : NULL;
+    return options[OPT_TEST].set ? options[OPT_TEST].value : NULL;
+}
+
+bool params_kheap_debug(void)
+{
+    return !options[OPT_KHEAP].set || strcmp(options[OPT_KHEAP].value, "debug") == 0;
 }
 
 bool params_break_at(const char *point)
 {
-    return cmdline_has(&options[1], point);
+    return cmdline_has(&options[OPT_BREAK], point);
 }
 
 void debug_break(const char *point)

@@ -1,6 +1,8 @@
 /* The kernel's command-line options (docs/01-boot.md lists them):
  *   test=NAME       run in-kernel test scenario NAME, then power off
  *   break=P1,P2     stop in Bochs's debugger (magic breakpoint) at these points
+ *                   (gdt, pmm, paging; see docs/)
+ *   kheap=debug|fast kernel heap red zones and poisoning (default debug)
  */
 #ifndef KERNEL_PARAMS_H
 #define KERNEL_PARAMS_H
@@ -14,6 +16,8 @@ int params_init(const char *cmdline, bool starts_with_path);
 const char *params_test(void);
 /* If break= names point, says so and executes the Bochs magic breakpoint. */
 void debug_break(const char *point);
+/* False only with kheap=fast. */
+bool params_kheap_debug(void);
 /* True if break= names point. */
 bool params_break_at(const char *point);
 

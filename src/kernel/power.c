@@ -11,10 +11,15 @@
 #define BOCHS_PM1A_CNT  0xB004
 #define SLP_EN_S5       0x2000
 
+void power_debug_exit(uint8_t status)
+{
+    outl(DEBUG_EXIT_PORT, status);
+}
+
 void power_exit(uint8_t status)
 {
     cpu_cli();
-    outl(DEBUG_EXIT_PORT, status);
+    power_debug_exit(status);
     outw(QEMU_PM1A_CNT, SLP_EN_S5);
     outw(BOCHS_PM1A_CNT, SLP_EN_S5);
     for (;;)

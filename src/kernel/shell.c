@@ -2,6 +2,7 @@
  * the line, and commands piped into `make run` work the same as typed ones. */
 #include "kernel/shell.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -11,6 +12,8 @@
 #include "kernel/multiboot.h"
 #include "kernel/power.h"
 #include "kernel/serial.h"
+#include "mem/kheap.h"
+#include "mem/pmm.h"
 
 #define LINE_MAX 128
 #define MAX_ARGS 8
@@ -37,6 +40,77 @@ static void cmd_bootinfo(int argc, char **argv)
     multiboot_print();
 }
 
+static void cmd_mem(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    pmm_print_info();
+    kheap_print_info();
+}
+
+/* Parses a decimal or 0x-prefixed hexadecimal number; false if s is not one. */
+static bool parse_number(const char *s, uint32_t *out)
+{
+    uint32_t base = 10, v = 0;
+    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        base = 16;
+        s += 2;
+    }
+    if (!*s)
+        return false;
+    for (; *s; s++) {
+        uint32_t d;
+        if (*s >= '0' && *s <= '9')
+            d = (uint32_t)(*s - '0');
+        else if (base == 16 && *s >= 'a' && *s <= 'f')
+            d = (uint32_t)(*s - 'a' + 10);
+        else if (base == 16 && *s >= 'A' && *s <= 'F')
+            d = (uint32_t)(*s - 'A' + 10);
+        else
+            return false;
+        if (v > (UINT32_MAX - d) / base)
+            return false;
+        v = v * base + d;
+    }
+    *out = v;
+    return true;
+}
+
+static void cmd_alloc(int argc, char **argv)
+{
+    uint32_t order;
+    if (argc != 2 || !parse_number(argv[1], &order) || order > BUDDY_MAX_ORDER) {
+        kprintf("usage: alloc ORDER   (ORDER 0..%u: 2^ORDER frames)\n", BUDDY_MAX_ORDER);
+        return;
+    }
+    uint32_t pa = pmm_alloc(order, PMM_NORMAL);
+    if (!pa) {
+        kprintf("alloc: no free block of order %u\n", order);
+        return;
+    }
+    kprintf("allocated order %u at phys 0x%08x (pfn %u, %u frames)\n", order, pa, pa >> 12,
+            1u << order);
+    pmm_print_info();
+}
+
+/* Uses pmm_try_free: a wrong free typed at the shell is reported, and the
+ * kernel keeps running (kernel code calling pmm_free would panic). */
+static void cmd_free(int argc, char **argv)
+{
+    uint32_t pa, order;
+    if (argc != 3 || !parse_number(argv[1], &pa) || !parse_number(argv[2], &order)) {
+        kprintf("usage: free PHYS ORDER   (as printed by alloc)\n");
+        return;
+    }
+    if (pmm_try_free(pa, order) < 0) {
+        const struct buddy_error *e = pmm_last_error(pa);
+        kprintf("free: refused for frame 0x%08x order %u: %s\n", pa, order,
+                e ? buddy_error_name(e->reason) : "no zone holds that frame");
+        return;
+    }
+    kprintf("freed order %u at phys 0x%08x\n", order, pa);
+    pmm_print_info();
+}
+
 static void cmd_poweroff(int argc, char **argv)
 {
     (void)argc, (void)argv;
@@ -48,6 +122,9 @@ static const struct command commands[] = {
     {"help", "list the commands", cmd_help},
     {"uptime", "time since boot and timer ticks", cmd_uptime},
     {"bootinfo", "the memory map, command line and modules from the boot loader", cmd_bootinfo},
+    {"mem", "free blocks per order (like /proc/buddyinfo) and page counts", cmd_mem},
+    {"alloc", "alloc ORDER: take 2^ORDER frames from the buddy allocator", cmd_alloc},
+    {"free", "free PHYS ORDER: give a block back", cmd_free},
     {"poweroff", "turn the machine off (leaves QEMU and Bochs)", cmd_poweroff},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -29,43 +29,70 @@
 
 typedef uint32_t pte_t;
 
-#define PTE_PRESENT (1u << 0)
-#define PTE_WRITE (1u << 1)
-#define PTE_USER (1u << 2)
-#define PTE_PWT (1u << 3)
-#define PTE_PCD (1u << 4)
-#define PTE_ACCESSED (1u << 5)
-#define PTE_DIRTY (1u << 6)
-#define PDE_4MB (1u << 7)
-#define PTE_GLOBAL (1u << 8)
-#define PTE_COW (1u << 9)       /* software: read-only now, copy on the first write */
+#define PTE_PRESENT    (1u << 0)
+#define PTE_WRITE      (1u << 1)
+#define PTE_USER       (1u << 2)
+#define PTE_PWT        (1u << 3)
+#define PTE_PCD        (1u << 4)
+#define PTE_ACCESSED   (1u << 5)
+#define PTE_DIRTY      (1u << 6)
+#define PDE_4MB        (1u << 7)
+#define PTE_GLOBAL     (1u << 8)
+#define PTE_COW        (1u << 9) /* software: read-only now, copy on the first write */
 #define PTE_FLAGS_MASK 0xFFFu
-#define PTE_ADDR_MASK 0xFFFFF000u
+#define PTE_ADDR_MASK  0xFFFFF000u
 
 /* Only when PTE_PRESENT is clear: the page's contents are in swap. */
-#define PTE_SWAP (1u << 1)
-#define PTE_SWAP_SLOT_MAX 0xFFFFFu  /* 20 bits of slot number */
+#define PTE_SWAP          (1u << 1)
+#define PTE_SWAP_SLOT_MAX 0xFFFFFu /* 20 bits of slot number */
 
 /* Which entries cover a virtual address: bits 31-22 pick the PDE, 21-12 the PTE. */
-static inline uint32_t pde_index(uint32_t va) { return va >> 22; }
-static inline uint32_t pte_index(uint32_t va) { return (va >> 12) & 0x3FF; }
+static inline uint32_t pde_index(uint32_t va)
+{
+    return va >> 22;
+}
+static inline uint32_t pte_index(uint32_t va)
+{
+    return (va >> 12) & 0x3FF;
+}
 
 /* An entry that maps the frame at physical address pa with flags. */
 static inline pte_t pte_make(uint32_t pa, uint32_t flags)
 {
     return (pa & PTE_ADDR_MASK) | (flags & PTE_FLAGS_MASK) | PTE_PRESENT;
 }
-static inline bool pte_present(pte_t e) { return e & PTE_PRESENT; }
+static inline bool pte_present(pte_t e)
+{
+    return e & PTE_PRESENT;
+}
 /* The frame's physical address (meaningful only when present). */
-static inline uint32_t pte_addr(pte_t e) { return e & PTE_ADDR_MASK; }
-static inline uint32_t pte_flags(pte_t e) { return e & PTE_FLAGS_MASK; }
+static inline uint32_t pte_addr(pte_t e)
+{
+    return e & PTE_ADDR_MASK;
+}
+static inline uint32_t pte_flags(pte_t e)
+{
+    return e & PTE_FLAGS_MASK;
+}
 /* True for an entry that was never used (demand-zero on the first fault). */
-static inline bool pte_none(pte_t e) { return e == 0; }
+static inline bool pte_none(pte_t e)
+{
+    return e == 0;
+}
 
 /* A not-present entry saying "this page is in swap slot slot". Slot 0 is
  * the swap header's page, never a data slot, so a swap entry is never 0. */
-static inline pte_t pte_make_swap(uint32_t slot) { return (slot << 12) | PTE_SWAP; }
-static inline bool pte_is_swap(pte_t e) { return !(e & PTE_PRESENT) && (e & PTE_SWAP); }
-static inline uint32_t pte_swap_slot(pte_t e) { return e >> 12; }
+static inline pte_t pte_make_swap(uint32_t slot)
+{
+    return (slot << 12) | PTE_SWAP;
+}
+static inline bool pte_is_swap(pte_t e)
+{
+    return !(e & PTE_PRESENT) && (e & PTE_SWAP);
+}
+static inline uint32_t pte_swap_slot(pte_t e)
+{
+    return e >> 12;
+}
 
 #endif

@@ -10,19 +10,28 @@ logs=$build/bochs-test
 results=${RESULTS:-/dev/null}
 mkdir -p "$logs"
 
-# bochs_case NAME KERNEL_ARGS COMMANDS -- REGEX...
-# Runs Bochs with the debugger commands and checks each regex is in its output.
+# bochs_case NAME KERNEL_ARGS COMMANDS [CHECK_FN] -- REGEX...
+# Runs Bochs with the debugger commands and checks each regex is in its
+# output; CHECK_FN, if given, is called with the debugger log and the
+# kernel's serial log and prints a reason for each problem it finds.
 bochs_case() {
-    local name=$1 args=$2 cmds=$3
-    shift 4
-    local log=$logs/$name.log
+    local name=$1 args=$2 cmds=$3 check=""
+    shift 3
+    [ "$1" != -- ] && { check=$1; shift; }
+    shift
+    local log=$logs/$name.log serial=$logs/$name.serial
     printf '%s\n' "$cmds" > "$logs/$name.rc"
     BOCHS_TIMEOUT=60 "$top/scripts/bochs-inspect.sh" "$args" "$logs/$name.rc" > "$log" 2>&1
+    tr -d '\r' < "$top/build/bochs-inspect-serial.log" > "$serial"
     local why=() re
     grep -q 'Magic breakpoint' "$log" || why+=("Bochs never reached the magic breakpoint")
     for re in "$@"; do
         grep -Eq -- "$re" "$log" || why+=("missing: $re")
     done
+    if [ -n "$check" ]; then
+        local line
+        while IFS= read -r line; do why+=("$line"); done < <($check "$log" "$serial")
+    fi
     if [ ${#why[@]} -eq 0 ]; then
         echo "PASS bochs/$name" | tee -a "$results"
     else
@@ -49,3 +58,23 @@ bochs_case gdt "break=gdt" "$(printf 'c\ncreg\ninfo gdt\nx /12wx %s\nq' "$gdt")"
     "0x0*${gdt#0x}"' <bogus\+ +0>:\s0x00000000\s0x00000000\s0x0000ffff\s0x00cf9b00' \
     '<bogus\+ +16>:\s0x0000ffff\s0x00cf9300\s0x0000ffff\s0x00cffa00' \
     '<bogus\+ +32>:\s0x0000ffff\s0x00cff200\s'
+
+# break=paging stops right after CR3 is loaded with the kernel's own page
+# directory; the kernel has printed that directory's physical address.
+cr3_matches_printed() {
+    local printed cr3
+    printed=$(sed -nE 's/^vmm: kernel page directory at phys 0x([0-9a-f]{8}).*/\1/p' "$2")
+    cr3=$(sed -nE 's/^CR3=0x0000([0-9a-f]{8})$/\1/p' "$1")
+    [ -n "$printed" ] || echo "the kernel did not print its page directory's address"
+    [ -n "$cr3" ] || echo "no CR3 in the debugger output"
+    [ "$printed" = "$cr3" ] || echo "CR3 is 0x$cr3 but the kernel printed 0x$printed"
+    # info tab lists every mapping; none may be in the user half (below 0xC0000000).
+    grep -E '^0x00000000[0-9ab][0-9a-f]{7}-' "$1" | sed 's/^/user-half mapping in info tab: /'
+}
+bochs_case paging "break=paging" "$(printf 'c\ncreg\ninfo tab\npage 0xc0100000\npage 0\nq')" \
+    cr3_matches_printed -- \
+    '^CR4=0x[0-9a-f]{8}: .* PGE .*PSE' \
+    '^0x00000000c0000000-0x00000000c[0-9a-f]{7} -> 0x000000000000-0x0000[0-9a-f]{8}$' \
+    '^ PTE: 0x0000000000100101 +G .* S R P$' \
+    '^linear page 0x00000000c0100000 maps to physical page 0x000000100000$' \
+    '^physical address not available for linear 0x0000000000000000$'

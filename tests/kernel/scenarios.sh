@@ -36,8 +36,8 @@ scenario multiboot --boot kernel --args "test=multiboot" \
 
 # Bad command lines are reported, not ignored.
 scenario cmdline-errors --boot kernel --args "frobnicate=1 test=multiboot break=nowhere loose" \
-    --expect "^cmdline: 'frobnicate=1': unknown option \(known options: test= break=\)" \
-    --expect "^cmdline: 'break=nowhere': value not allowed \(break= takes: gdt\)" \
+    --expect "^cmdline: 'frobnicate=1': unknown option \(known options: test= break= kheap=\)" \
+    --expect "^cmdline: 'break=nowhere': value not allowed \(break= takes: gdt, pmm, paging, panic\)" \
     --expect "^cmdline: 'loose': not in key=value form" \
     --expect "^ktest: 'multiboot' done"
 scenario cmdline-bad-test --boot iso --args "test=nosuchtest" --input "poweroff" --timeout 60 \
@@ -59,3 +59,63 @@ scenario page-fault --args "test=pagefault" --status panic \
     "${panic_report[@]}"
 scenario panic --args "test=panic" --status panic \
     --expect '^PANIC: ktest asked for a panic with value 42' --expect '^  backtrace:'
+
+# Physical memory: at each size, every free frame is allocated, marked through
+# the kernel's mapping where it has one, checked, freed, and the free lists
+# come back exactly as they were.
+pmm_checks=(--expect "^ktest: 'pmm' done: (6|12) ok, 0 not ok" --reject '^not ok')
+scenario pmm-8m --args "test=pmm" --qemu "-m 8" "${pmm_checks[@]}" \
+    --expect '^ok 1 - zone Normal: allocated all 1[67][0-9]{2} free frames' \
+    --expect '^pmm: reserved 0x00100000-0x001[0-9a-f]{5} kernel image'
+scenario pmm-64m --args "test=pmm" --qemu "-m 64" "${pmm_checks[@]}" \
+    --expect '^Node 0, zone   Normal( +[0-9]+){10} +1[0-9]$'
+scenario pmm-512m --args "test=pmm" --qemu "-m 512" "${pmm_checks[@]}" \
+    --expect '^ok 3 - zone Normal: markers read back in 130[0-9]{3} frames \(0 without a kernel mapping\), 0 wrong'
+# 3.5 GiB: QEMU puts 3 GiB below 4 GiB and the rest above it.
+scenario pmm-3584m --args "test=pmm" --qemu "-m 3584" --timeout 90 "${pmm_checks[@]}" \
+    --expect '^pmm: skipping 512\.00 MiB of RAM above 4 GiB' \
+    --expect '^pmm: 2175\.87 MiB above the 896 MiB direct map is zone HighMem' \
+    --expect '^ok 9 - zone HighMem: markers read back in 0 frames \(557024 without a kernel mapping\)' \
+    --expect "^ktest: 'pmm' done: 12 ok, 0 not ok"
+
+# Misuse of the allocator is refused and named; nothing is lost.
+scenario buddy-misuse --args "test=buddy_misuse" --reject '^not ok' \
+    --expect '^ok [0-9]+ - free with the wrong order refused' \
+    --expect '^ok [0-9]+ - second free refused: block is already free' \
+    --expect '^ok [0-9]+ - free of a never-allocated frame inside a free block refused' \
+    --expect '^ok [0-9]+ - nothing lost' --expect "^ktest: 'buddy_misuse' done: 10 ok, 0 not ok"
+scenario buddy-double-free --args "test=buddy_doublefree" --status panic \
+    --expect '^PANIC: pmm: bad free of frame 0x([0-9a-f]{8}) \(pfn [0-9]+\) order 0: block is already free \(double free\)'
+
+# Paging: the kernel's directory, map/translate/unmap, TLB flushes, no leaks.
+scenario vmm --args "test=vmm" --reject '^not ok' \
+    --expect '^vmm: kernel page directory at phys 0x[0-9a-f]{8} \(virt 0xc[0-9a-f]{7}\), [0-9]+ page tables' \
+    --expect '^ok [0-9]+ - kernel text: read-only, global, supervisor' \
+    --expect '^ok [0-9]+ - after remapping, the same address reads frame B \(invlpg\)' \
+    --expect '^ok [0-9]+ - no frame leaked: ([0-9]+) free before, \1 after' \
+    --expect '^  0xc0000000-0xc00fffff -> 0x00000000-0x000fffff  rw S G$' \
+    --expect '^  0xc0100000-0xc01[0-9a-f]{5} -> 0x00100000-0x001[0-9a-f]{5}  r- S G$' \
+    --expect "^ktest: 'vmm' done: 30 ok, 0 not ok"
+
+# The faults the kernel must report, each with its own panic report.
+scenario write-kernel-text --args "test=write_text" --status panic \
+    --expect '^page fault in the kernel at eip 0xc01[0-9a-f]{5}: write to 0xc01[0-9a-f]{5} \(protection violation, supervisor\) in kernel text and read-only data' \
+    --expect '^PANIC: CPU exception 14 #PF \(Page Fault\), error code 0x3' "${panic_report[@]}"
+scenario read-null --args "test=pagefault" --status panic \
+    --expect '^page fault in the kernel at eip 0xc01[0-9a-f]{5}: read from 0x00000000 \(page not present, supervisor\) in the NULL page, never mapped'
+scenario read-unmapped-kernel --args "test=read_unmapped" --status panic \
+    --expect '^page fault in the kernel at eip 0xc01[0-9a-f]{5}: read from 0xc[0-9a-f]{7} \(page not present, supervisor\) in the direct map, past the end of RAM' \
+    --expect '^PANIC: CPU exception 14 #PF \(Page Fault\), error code 0x0'
+
+# The kernel heap: a storm with contents verified, no leaks, misuse caught.
+scenario kheap --args "test=kheap" --reject '^not ok' \
+    --expect '^kheap: 22 size classes from 16 to 2016 bytes, larger objects in whole blocks; debug checks on' \
+    --expect '^ok 1 - 30000 random operations .*: every block intact' \
+    --expect '^ok [0-9]+ - no frame leaked: ([0-9]+) free before, \1 after, 0 kept by the heap' \
+    --expect "^ktest: 'kheap' done: 7 ok, 0 not ok"
+scenario kheap-fast --args "test=kheap kheap=fast" --reject '^not ok' \
+    --expect '^kheap: .*; debug checks off' --expect "^ktest: 'kheap' done: 7 ok, 0 not ok"
+scenario kheap-double-free --args "test=kheap_double_free" --status panic \
+    --expect '^PANIC: kfree\(0xc[0-9a-f]{7}\): object is already free \(double free\)'
+scenario kheap-overflow --args "test=kheap_overflow" --status panic \
+    --expect '^PANIC: kfree\(0xc[0-9a-f]{7}\): red zone after the object was overwritten \(offset 24, object of 24 bytes\)'

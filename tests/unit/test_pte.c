@@ -20,11 +20,11 @@ END_TEST
 START_TEST(test_present_entries)
 {
     pte_t e = pte_make(0x00123456, PTE_WRITE | PTE_USER);
-    ck_assert_uint_eq(e, 0x00123007);   /* the offset bits of pa are dropped */
+    ck_assert_uint_eq(e, 0x00123007); /* the offset bits of pa are dropped */
     ck_assert(pte_present(e));
     ck_assert_uint_eq(pte_addr(e), 0x00123000);
     ck_assert_uint_eq(pte_flags(e), PTE_PRESENT | PTE_WRITE | PTE_USER);
-    ck_assert(!pte_is_swap(e));         /* W shares bit 1 with the swap marker */
+    ck_assert(!pte_is_swap(e)); /* W shares bit 1 with the swap marker */
     ck_assert(!pte_none(e));
     /* Flags outside the low 12 bits cannot leak into the address. */
     ck_assert_uint_eq(pte_make(0xFFFFF000, 0xFFFFFFFF), 0xFFFFFFFF);

@@ -1,0 +1,51 @@
+/* Virtual memory: two-level i386 page tables (see docs/05-paging.md). A page
+ * directory is named by the kernel-virtual address of its 4 KiB of entries
+ * (it lives in directly mapped RAM); its physical address is what CR3 holds. */
+#ifndef MEM_VMM_H
+#define MEM_VMM_H
+
+#include <stdint.h>
+
+#include "mem/pte.h"
+
+/* The top 128 MiB of the address space: page tables exist from boot, so the
+ * kernel can map frames there (e.g. HighMem frames) without new PDEs. */
+#define KVA_START 0xF8000000u
+
+/* Flags for vmm_map: PTE_WRITE, PTE_USER, PTE_GLOBAL, PTE_COW (pte.h). */
+
+/* Builds the kernel's own directory (direct map with 4 KiB pages, text
+ * read-only, everything global), loads CR3 and turns on CR4.PGE. */
+void vmm_init(void);
+/* The kernel's page directory, whose upper quarter every directory shares. */
+pte_t *vmm_kernel_pd(void);
+/* Physical address of a directory (what goes into CR3). */
+uint32_t vmm_pd_phys(const pte_t *pd);
+/* The directory CR3 points at now. */
+pte_t *vmm_current_pd(void);
+/* Loads CR3 with pd if it is not already there (a reload flushes the TLB's
+ * non-global entries); returns 1 if CR3 changed, 0 if not. */
+int vmm_switch(pte_t *pd);
+/* A new directory: empty user half, kernel half shared. NULL if out of memory. */
+pte_t *vmm_pd_create(void);
+/* Frees a directory, its user page tables, and drops its reference on every
+ * frame mapped in its user half. Refuses (-EBUSY) the one in CR3. */
+int vmm_pd_destroy(pte_t *pd);
+/* Maps the page at va to the frame at pa; 0, -EINVAL (unaligned, or a kernel
+ * address without a page table), -EEXIST (already mapped), -ENOMEM. */
+int vmm_map(pte_t *pd, uint32_t va, uint32_t pa, uint32_t flags);
+/* Unmaps va and returns the old entry (0 if there was none). Does not free
+ * the frame: the caller owns it. */
+pte_t vmm_unmap(pte_t *pd, uint32_t va);
+/* Translates va: 0 and *pa (with the page offset) and *pte, or -ENOENT. */
+int vmm_translate(const pte_t *pd, uint32_t va, uint32_t *pa, pte_t *pte);
+/* The entry for va, or NULL if its page table does not exist; with
+ * create, the page table is made (user half only). */
+pte_t *vmm_pte(pte_t *pd, uint32_t va, int create);
+/* Prints the mappings in [from, to] as coalesced ranges, one per line:
+ * 0xc0000000-0xc00fffff -> 0x00000000-0x000fffff  rw S G */
+void vmm_dump(const pte_t *pd, uint32_t from, uint32_t to);
+/* Page tables the kernel half uses (allocated once, at boot). */
+uint32_t vmm_kernel_tables(void);
+
+#endif
