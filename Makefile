@@ -50,17 +50,37 @@ KOBJS := $(patsubst src/%.asm,$(BUILD)/obj/%.asm.o,$(KASMS)) \
 KERNEL := $(BUILD)/kernel.elf
 ISO    := $(BUILD)/pagoda.iso
 
+# User programs: each src/user/NAME.c becomes the ELF build/<toolchain>/user/NAME,
+# linked with the small libc in src/user/lib/ (which reuses the kernel's
+# formatter, string functions and 64-bit division) at USER_BASE (src/kernel/abi.h). They reach
+# the kernel as Multiboot modules: grub.cfg loads every file in /boot/user/,
+# and scripts/run-qemu.sh passes them with -initrd.
+USER_PROGS := $(sort $(patsubst src/user/%.c,%,$(wildcard src/user/*.c)))
+ULIB_SRCS  := $(sort $(wildcard src/user/lib/*.c)) src/kernel/fmt.c src/kernel/string.c \
+              src/kernel/div64.c
+ULIB_OBJS  := $(patsubst src/%.c,$(BUILD)/uobj/%.o,$(ULIB_SRCS)) \
+              $(patsubst src/%.asm,$(BUILD)/uobj/%.asm.o,$(wildcard src/user/lib/*.asm))
+USER_BINS  := $(addprefix $(BUILD)/user/,$(USER_PROGS))
+UCFLAGS := $(KARCH) -std=gnu11 -ffreestanding -nostdlib -fno-builtin -fno-stack-protector \
+	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables -mno-mmx -mno-sse -mno-sse2 \
+	-O2 -g -Wall -Wextra -Werror -Isrc/include -Isrc -Isrc/user/lib -MMD -MP
+
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(HOST)/%,$(sort $(wildcard tests/unit/test_*.c)))
 BENCHES    := $(patsubst tests/bench/%.c,$(HOST)/%,$(sort $(wildcard tests/bench/*.c)))
 FUZZERS    := $(patsubst tests/fuzz/%.c,$(HOST)/%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
 
+# Keep the user objects: they are only prerequisites of pattern rules, which
+# make would otherwise delete after each link.
+.SECONDARY: $(ULIB_OBJS) $(patsubst %,$(BUILD)/uobj/user/%.o,$(USER_PROGS))
+
 # Extra words for the kernel command line, e.g. make run ARGS="break=gdt".
 ARGS ?=
 
-.PHONY: all kernel iso run test unit unit-build bench fuzz bochs bochs-inspect debug deps clean help format
-all: kernel iso
+.PHONY: all kernel user iso run test unit unit-build bench fuzz bochs bochs-inspect debug deps clean help format
+all: kernel user iso
 
 kernel: $(KERNEL)
+user: $(USER_BINS)
 iso: $(ISO)
 
 $(BUILD)/obj/%.o: src/%.c
@@ -73,32 +93,47 @@ $(BUILD)/obj/%.asm.o: src/%.asm
 	@echo "  NASM    $<"
 	@nasm $(NASMFLAGS) -MD $(@:.o=.d) $< -o $@
 
+$(BUILD)/uobj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (user)"
+	@$(CC) $(UCFLAGS) -c $< -o $@
+
+$(BUILD)/uobj/%.asm.o: src/%.asm
+	@mkdir -p $(dir $@)
+	@echo "  NASM    $< (user)"
+	@nasm $(NASMFLAGS) -MD $(@:.o=.d) $< -o $@
+
+$(BUILD)/user/%: $(BUILD)/uobj/user/%.o $(ULIB_OBJS) src/user/user.ld
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(KLD) -m elf_i386 -T src/user/user.ld -nostdlib -o $@ $< $(ULIB_OBJS)
+
 $(KERNEL): $(KOBJS) src/boot/linker.ld
 	@echo "  LD      $@"
 	@$(KLD) $(KLDFLAGS) -o $@ $(KOBJS)
 
 # The ISO takes the top-level grub.cfg as it is; scripts/mkiso.sh adds an
 # optional args.cfg that grub.cfg sources, so tests can pass a command line.
-$(ISO): $(KERNEL) grub.cfg scripts/mkiso.sh
+$(ISO): $(KERNEL) $(USER_BINS) grub.cfg scripts/mkiso.sh
 	scripts/mkiso.sh $(KERNEL) $@ "$(ARGS)"
 
 deps:
 	scripts/install-deps.sh
 
 run: deps
-	$(MAKE) --no-print-directory kernel
+	$(MAKE) --no-print-directory kernel user
 	scripts/run-qemu.sh --iso "$(ARGS)"
 
 bochs: deps
-	$(MAKE) --no-print-directory kernel
+	$(MAKE) --no-print-directory kernel user
 	scripts/run-bochs.sh "$(ARGS)"
 
 bochs-inspect: deps
-	$(MAKE) --no-print-directory kernel
+	$(MAKE) --no-print-directory kernel user
 	scripts/bochs-inspect.sh "$(if $(ARGS),$(ARGS),break=gdt)"
 
 debug: deps
-	$(MAKE) --no-print-directory kernel
+	$(MAKE) --no-print-directory kernel user
 	scripts/run-qemu.sh --gdb "$(ARGS)"
 
 test: deps
@@ -140,4 +175,4 @@ clean:
 help:
 	@sed -n '1,9p' Makefile | sed 's/^# \{0,1\}//'
 
--include $(KOBJS:.o=.d)
+-include $(KOBJS:.o=.d) $(ULIB_OBJS:.o=.d) $(patsubst %,$(BUILD)/uobj/user/%.d,$(USER_PROGS))

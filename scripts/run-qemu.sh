@@ -27,6 +27,9 @@ if [ "$mode" = iso ]; then
     boot=(-cdrom "$iso" -boot d)
 else
     boot=(-kernel "$kernel" -append "$args")
+    # QEMU's Multiboot loader takes modules as a comma-separated -initrd list.
+    mods=$(find "$build/user" -maxdepth 1 -type f 2>/dev/null | sort | paste -sd, -)
+    [ -n "$mods" ] && boot+=(-initrd "$mods")
 fi
 if [ ${#gdb[@]} -gt 0 ]; then
     echo "run-qemu: waiting for gdb on localhost:1234; in another terminal run:"

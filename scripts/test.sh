@@ -37,9 +37,9 @@ else
     record FAIL "unit/build"
 fi
 
-echo "== kernel builds (-Wall -Wextra -Werror)"
+echo "== kernel and user program builds (-Wall -Wextra -Werror)"
 for cc in clang gcc; do
-    if make -s --no-print-directory CC=$cc kernel > "build/build-$cc.log" 2>&1; then
+    if make -s --no-print-directory CC=$cc kernel user > "build/build-$cc.log" 2>&1; then
         record PASS "build/$cc"
     else
         record FAIL "build/$cc (log: build/build-$cc.log)"
@@ -52,6 +52,7 @@ if [ -f build/clang/kernel.elf ]; then
     tests/kernel/run.sh
     # The gcc-built kernel boots and passes its boot checks too.
     [ -f build/gcc/kernel.elf ] && TOOLCHAIN=gcc tests/kernel/run.sh boot-kernel
+    [ -f build/gcc/kernel.elf ] && TOOLCHAIN=gcc tests/kernel/run.sh procs
 fi
 
 echo "== Bochs tests"

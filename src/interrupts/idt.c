@@ -24,6 +24,12 @@ struct idt_pointer {
 static struct idt_gate idt[256];
 static interrupt_handler_fn handlers[256];
 static uint32_t spurious;
+static interrupt_handler_fn user_exception_handler;
+
+void interrupt_set_user_exception_handler(interrupt_handler_fn fn)
+{
+    user_exception_handler = fn;
+}
 
 extern const uint32_t isr_stub_table[48];
 extern const uint32_t isr_stub_128_addr;
@@ -90,6 +96,11 @@ void interrupt_dispatch(struct regs *r)
         handlers[v](r);
         return;
     }
-    /* An exception nobody handles. */
+    /* An exception nobody handles: the program's fault in ring 3, the
+     * kernel's bug in ring 0. */
+    if ((r->cs & 3) && user_exception_handler) {
+        user_exception_handler(r);
+        return;
+    }
     exception_report_and_panic(r);
 }

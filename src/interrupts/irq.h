@@ -29,6 +29,9 @@ void interrupt_register(uint8_t vector, interrupt_handler_fn fn);
 void irq_register(unsigned irq, interrupt_handler_fn fn);
 /* Called by the assembly stubs for every interrupt. */
 void interrupt_dispatch(struct regs *r);
+/* Handles CPU exceptions raised in ring 3 that no handler claimed (the
+ * process layer kills the program); without one they panic. */
+void interrupt_set_user_exception_handler(interrupt_handler_fn fn);
 /* How many spurious IRQ 7 / IRQ 15 the PIC has raised. */
 uint32_t irq_spurious_count(void);
 

@@ -11,11 +11,18 @@
 #define PIT_CMD      0x43
 
 static volatile uint64_t ticks;
+static void (*tick_hook)(struct regs *r);
 
 static void pit_irq(struct regs *r)
 {
-    (void)r;
     ticks++;
+    if (tick_hook)
+        tick_hook(r);
+}
+
+void pit_set_tick_hook(void (*fn)(struct regs *r))
+{
+    tick_hook = fn;
 }
 
 void pit_init(void)

@@ -13,8 +13,10 @@
 #include "kernel/multiboot.h"
 #include "kernel/params.h"
 #include "kernel/power.h"
+#include "kernel/process.h"
 #include "kernel/serial.h"
 #include "kernel/shell.h"
+#include "kernel/syscall.h"
 #include "mem/layout.h"
 #include "mem/fault.h"
 #include "mem/kheap.h"
@@ -49,6 +51,8 @@ void kmain(uint32_t magic, uint32_t info_phys)
     pmm_init();
     vmm_init();
     kheap_setup(params_kheap_debug());
+    process_init();
+    syscall_init();
 
     pit_init();
     serial_enable_input();

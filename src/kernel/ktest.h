@@ -23,7 +23,9 @@
     X(read_unmapped)                                                                               \
     X(kheap)                                                                                       \
     X(kheap_double_free)                                                                           \
-    X(kheap_overflow)
+    X(kheap_overflow)                                                                              \
+    X(procs)                                                                                       \
+    X(hostile)
 
 /* The scenario names, NULL-terminated (the choices of test=). */
 extern const char *const ktest_names[];

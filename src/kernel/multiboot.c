@@ -131,6 +131,36 @@ const struct multiboot_module *multiboot_module(uint32_t i)
     return (const struct multiboot_module *)PHYS_TO_VIRT(info->mods_addr) + i;
 }
 
+bool multiboot_module_name(uint32_t i, char *buf, size_t size)
+{
+    const struct multiboot_module *m = multiboot_module(i);
+    if (!m || size == 0)
+        return false;
+    const char *s = phys_range_ok(m->string, 1) ? PHYS_TO_VIRT(m->string) : "";
+    size_t len = 0;
+    while (s[len] && s[len] != ' ')
+        len++;
+    const char *base = s;
+    for (size_t k = 0; k < len; k++)
+        if (s[k] == '/')
+            base = s + k + 1;
+    size_t n = (size_t)(s + len - base);
+    if (n >= size)
+        n = size - 1;
+    memcpy(buf, base, n);
+    buf[n] = '\0';
+    return true;
+}
+
+const struct multiboot_module *multiboot_find_module(const char *name)
+{
+    char buf[64];
+    for (uint32_t i = 0; multiboot_module_name(i, buf, sizeof buf); i++)
+        if (strcmp(buf, name) == 0)
+            return multiboot_module(i);
+    return NULL;
+}
+
 static void used_string(void (*fn)(uint64_t, uint64_t, const char *), uint32_t pa, const char *what)
 {
     if (phys_range_ok(pa, 1))

@@ -3,6 +3,8 @@
 #ifndef KERNEL_MULTIBOOT_H
 #define KERNEL_MULTIBOOT_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define MULTIBOOT_BOOTLOADER_MAGIC 0x2BADB002
@@ -68,6 +70,12 @@ const struct mb_region *multiboot_regions(int *count);
 /* Module i (NULL past the end), and how many there are. */
 const struct multiboot_module *multiboot_module(uint32_t i);
 uint32_t multiboot_module_count(void);
+/* The module named name: the last part of its path, the first word of its
+ * string (GRUB: "/boot/user/hello"; QEMU -initrd: "build/clang/user/hello").
+ * NULL if there is none. */
+const struct multiboot_module *multiboot_find_module(const char *name);
+/* Writes module i's name (as above) into buf; false past the last module. */
+bool multiboot_module_name(uint32_t i, char *buf, size_t size);
 /* Calls fn for each physical range the boot information occupies (the info
  * structure, the memory map, strings, the module list and each module), so
  * that the frame allocator keeps them. end is exclusive. */

@@ -13,6 +13,7 @@ static const char *const break_points[] = {
     "pmm",    /* after the buddy zones are built (pmm_init) */
     "paging", /* right after CR3 is loaded with the kernel's directory (vmm_init) */
     "panic",  /* at the end of every panic report (panic_end) */
+    "switch", /* after CR3 is loaded for a process (schedule) */
     NULL,
 };
 

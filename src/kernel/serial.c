@@ -6,6 +6,7 @@
 
 #include "interrupts/irq.h"
 #include "kernel/io.h"
+#include "kernel/process.h"
 
 #define COM1           0x3F8
 #define REG_DATA       0 /* RBR on read, THR on write (DLAB=0) */
@@ -97,6 +98,11 @@ char serial_getc(void)
             rx_tail = (rx_tail + 1) % sizeof rx_buf;
             cpu_sti();
             return c;
+        }
+        /* While the shell waits for a key, the processes run. */
+        if (sched_others_ready()) {
+            schedule();
+            continue;
         }
         __asm__ volatile("sti; hlt" ::: "memory");
     }

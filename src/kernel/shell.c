@@ -12,7 +12,10 @@
 #include "kernel/multiboot.h"
 #include "kernel/power.h"
 #include "kernel/serial.h"
+#include "kernel/errno.h"
+#include "kernel/process.h"
 #include "mem/kheap.h"
+#include "mem/vmm.h"
 #include "mem/pmm.h"
 
 #define LINE_MAX 128
@@ -111,6 +114,106 @@ static void cmd_free(int argc, char **argv)
     pmm_print_info();
 }
 
+static bool parse_pid(int argc, char **argv, const char *usage, struct process **out)
+{
+    uint32_t pid;
+    struct process *p;
+    if (argc != 2 || !parse_number(argv[1], &pid)) {
+        kprintf("usage: %s\n", usage);
+        return false;
+    }
+    if (!(p = process_find((int)pid))) {
+        kprintf("%s: no process %u\n", argv[0], pid);
+        return false;
+    }
+    *out = p;
+    return true;
+}
+
+static void cmd_ps(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    process_print_table();
+}
+
+static void cmd_pgdir(int argc, char **argv)
+{
+    struct process *p;
+    if (!parse_pid(argc, argv, "pgdir PID", &p))
+        return;
+    pte_t *pd = p->mm ? p->mm->pd : vmm_kernel_pd();
+    kprintf("pid %d (%s): page directory at phys 0x%08x\n", p->pid, p->name, vmm_pd_phys(pd));
+    vmm_dump(pd, 0, 0xFFFFFFFF);
+}
+
+static void cmd_vmmap(int argc, char **argv)
+{
+    struct process *p;
+    if (!parse_pid(argc, argv, "vmmap PID", &p))
+        return;
+    if (!p->mm) {
+        kprintf("pid %d (%s) has no user address space\n", p->pid, p->name);
+        return;
+    }
+    kprintf("pid %d (%s):\n", p->pid, p->name);
+    mm_print(p->mm);
+}
+
+static void cmd_programs(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    char name[64];
+    for (uint32_t i = 0; multiboot_module_name(i, name, sizeof name); i++)
+        kprintf("  %s\n", name);
+}
+
+/* run PROG [ARGS] waits for the program; a last argument "&" does not. */
+static void cmd_run(int argc, char **argv)
+{
+    static char args[USER_ARGS_MAX][USER_ARG_LEN];
+    bool background = argc > 1 && strcmp(argv[argc - 1], "&") == 0;
+    if (background)
+        argc--;
+    if (argc < 2 || argc - 1 > USER_ARGS_MAX) {
+        kprintf("usage: run PROGRAM [ARGS...] [&]   (at most %d words; see 'programs')\n",
+                USER_ARGS_MAX);
+        return;
+    }
+    for (int i = 1; i < argc; i++) {
+        size_t n = strlen(argv[i]);
+        if (n >= USER_ARG_LEN) {
+            kprintf("run: argument %d is longer than %d characters\n", i, USER_ARG_LEN - 1);
+            return;
+        }
+        memcpy(args[i - 1], argv[i], n + 1);
+    }
+    int pid = process_spawn(argv[1], argc - 1, args);
+    if (pid < 0) {
+        kprintf("run: cannot start %s: %s\n", argv[1],
+                pid == -ENOENT    ? "no such program"
+                : pid == -ENOEXEC ? "not an executable"
+                : pid == -EAGAIN  ? "the process table is full"
+                                  : "out of memory");
+        return;
+    }
+    if (background) {
+        kprintf("started pid %d (%s)\n", pid, argv[1]);
+        return;
+    }
+    int status;
+    process_wait(pid, &status);
+    kprintf("pid %d (%s) exited with status %d\n", pid, argv[1], status);
+}
+
+static void cmd_kill(int argc, char **argv)
+{
+    struct process *p;
+    if (!parse_pid(argc, argv, "kill PID", &p))
+        return;
+    if (process_kill(p->pid, EXIT_KILLED_KILL) < 0)
+        kprintf("kill: pid %d cannot be killed\n", p->pid);
+}
+
 static void cmd_poweroff(int argc, char **argv)
 {
     (void)argc, (void)argv;
@@ -125,6 +228,12 @@ static const struct command commands[] = {
     {"mem", "free blocks per order (like /proc/buddyinfo) and page counts", cmd_mem},
     {"alloc", "alloc ORDER: take 2^ORDER frames from the buddy allocator", cmd_alloc},
     {"free", "free PHYS ORDER: give a block back", cmd_free},
+    {"ps", "the process table", cmd_ps},
+    {"run", "run PROG [ARGS] [&]: start a user program (and wait for it)", cmd_run},
+    {"programs", "the programs the boot loader loaded", cmd_programs},
+    {"kill", "kill PID: end a process", cmd_kill},
+    {"vmmap", "vmmap PID: a process's VM areas", cmd_vmmap},
+    {"pgdir", "pgdir PID: a process's page directory as ranges", cmd_pgdir},
     {"poweroff", "turn the machine off (leaves QEMU and Bochs)", cmd_poweroff},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -196,5 +305,6 @@ void shell_run(void)
         }
         if (i == NCOMMANDS)
             kprintf("%s: no such command (try 'help')\n", argv[0]);
+        process_reap_orphans();
     }
 }

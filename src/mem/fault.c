@@ -1,24 +1,34 @@
 /* Page faults. The CPU leaves the faulting address in CR2 and pushes an error
  * code whose bits say what kind of access failed and why (SDM vol. 3A, 4.7;
  * decoded in src/interrupts/exceptions.h). A fault in the kernel is a bug:
- * the kernel never touches memory it has not mapped. User faults will be
- * resolved against the process's VM areas (demand paging, copy-on-write,
- * swap) once processes exist. */
+ * the kernel never touches memory it has not mapped, and it checks every
+ * user pointer before using it. A fault in a user program is resolved
+ * against the process's VM areas: a page that may be there but is not yet
+ * is brought in, and any other access ends the process. */
 #include "mem/fault.h"
+
+#include <stdbool.h>
 
 #include "interrupts/exceptions.h"
 #include "kernel/console.h"
 #include "kernel/fmt.h"
+#include "kernel/abi.h"
+#include "kernel/errno.h"
 #include "kernel/io.h"
+#include "kernel/process.h"
 #include "mem/layout.h"
 #include "mem/pmm.h"
 #include "mem/vmm.h"
 
-static uint32_t faults;
+static uint32_t faults, demand_faults;
 
 uint32_t fault_count(void)
 {
     return faults;
+}
+uint32_t fault_demand_count(void)
+{
+    return demand_faults;
 }
 
 /* Which part of the address map an address is in (docs/05-paging.md). */
@@ -51,11 +61,44 @@ void fault_describe(uint32_t addr, uint32_t error, char *buf, size_t size)
                  error & PF_USER ? "user" : "supervisor", region_of(addr));
 }
 
+/* A fault in ring 3: inside a VM area that allows the access, the page is
+ * simply not there yet (demand paging); anything else kills the process. */
+static void user_fault(struct regs *r, uint32_t addr)
+{
+    struct process *p = current();
+    bool write = r->error_code & PF_WRITE;
+    if (!(r->error_code & PF_PRESENT) && p->mm) {
+        int rc = vma_fault_in(p->mm, addr, write);
+        if (rc == 0) {
+            demand_faults++;
+            return; /* iret runs the instruction again */
+        }
+        if (rc == -ENOMEM)
+            process_die("out of memory for a page it was allowed to touch", EXIT_KILLED_SEGV);
+    }
+    /* Without NX the CPU does not say "instruction fetch"; a fault at the
+     * instruction pointer itself is one. */
+    const char *access = addr == r->eip ? "instruction fetch from"
+                         : write        ? "write to"
+                                        : "read from";
+    char why[160];
+    uint32_t guard = USER_STACK_TOP - USER_STACK_MAX - PAGE_SIZE;
+    fmt_snprintf(why, sizeof why, "%s 0x%08x (%s, user) at eip 0x%08x%s", access, addr,
+                 r->error_code & PF_PRESENT ? "protection" : "not present", r->eip,
+                 addr >= guard && addr < guard + PAGE_SIZE ? ": stack overflow into the guard page"
+                                                           : "");
+    process_die(why, EXIT_KILLED_SEGV);
+}
+
 static void page_fault(struct regs *r)
 {
     uint32_t addr = read_cr2();
     char what[160];
     faults++;
+    if (r->cs & 3) {
+        user_fault(r, addr);
+        return;
+    }
     fault_describe(addr, r->error_code, what, sizeof what);
     kprintf("\npage fault in the %s at eip 0x%08x: %s\n", r->cs & 3 ? "user program" : "kernel",
             r->eip, what);

@@ -12,5 +12,7 @@ void fault_init(void);
 void fault_describe(uint32_t addr, uint32_t error, char *buf, size_t size);
 /* How many page faults have been handled (shown by the shell). */
 uint32_t fault_count(void);
+/* How many of them brought in a page on demand. */
+uint32_t fault_demand_count(void);
 
 #endif

@@ -78,3 +78,54 @@ bochs_case paging "break=paging" "$(printf 'c\ncreg\ninfo tab\npage 0xc0100000\n
     '^ PTE: 0x0000000000100101 +G .* S R P$' \
     '^linear page 0x00000000c0100000 maps to physical page 0x000000100000$' \
     '^physical address not available for linear 0x0000000000000000$'
+
+# break=switch stops right after CR3 is loaded for a process. Two consecutive
+# stops must show two different directories, each the one the kernel printed
+# for that pid; the same kernel half (PDEs 768-1023); and user pages marked
+# user while kernel pages are not. Bochs runs are repeatable (clock:
+# sync=none), so a first run learns the directories' addresses and a second
+# one dumps them.
+switch_case() {
+    local name=switch log=$logs/switch.log serial=$logs/switch.serial why=()
+    printf 'c\nc\nq\n' > "$logs/switch-learn.rc"
+    BOCHS_TIMEOUT=60 "$top/scripts/bochs-inspect.sh" "test=procs break=switch" \
+        "$logs/switch-learn.rc" > "$logs/switch-learn.log" 2>&1
+    local learned
+    learned=$(tr -d '\r' < "$top/build/bochs-inspect-serial.log" |
+        sed -nE 's/^switch to pid [0-9]+ \(.*\), page directory at phys 0x([0-9a-f]{8})$/\1/p' | head -2)
+    local a b
+    a=$(sed -n 1p <<< "$learned") b=$(sed -n 2p <<< "$learned")
+    if [ -z "$a" ] || [ -z "$b" ]; then
+        echo "FAIL bochs/$name (the first run printed no two switches; log: ${logs#"$top"/}/switch-learn.log)" | tee -a "$results"
+        return
+    fi
+    printf 'c\ncreg\nxp /256wx 0x%x\npage 0x0804b000\npage 0xc0100000\nc\ncreg\nxp /256wx 0x%x\nq\n' \
+        $((0x$a + 0xc00)) $((0x$b + 0xc00)) > "$logs/switch.rc"
+    BOCHS_TIMEOUT=60 "$top/scripts/bochs-inspect.sh" "test=procs break=switch" "$logs/switch.rc" > "$log" 2>&1
+    tr -d '\r' < "$top/build/bochs-inspect-serial.log" > "$serial"
+
+    local printed cr3s
+    printed=$(sed -nE 's/^switch to pid [0-9]+ \(.*\), page directory at phys 0x([0-9a-f]{8})$/\1/p' "$serial" | head -2 | paste -sd' ')
+    cr3s=$(sed -nE 's/^CR3=0x0000([0-9a-f]{8})$/\1/p' "$log" | paste -sd' ')
+    [ "$printed" = "$a $b" ] || why+=("the second run switched to other directories ($printed, not $a $b)")
+    [ "$cr3s" = "$a $b" ] || why+=("CR3 at the two stops was '$cr3s', the kernel printed '$a $b'")
+    [ "$a" != "$b" ] || why+=("both stops had the same directory $a")
+    # The two 256-entry dumps, without their addresses, must be identical.
+    local dumps
+    dumps=$(grep -E '^0x[0-9a-f]{16} <bogus\+ +[0-9]+>:' "$log" | sed 's/^[^:]*://')
+    local n
+    n=$(wc -l <<< "$dumps")
+    if [ "$n" -ne 128 ]; then
+        why+=("expected two dumps of 64 lines, got $n lines")
+    elif [ "$(head -64 <<< "$dumps")" != "$(tail -64 <<< "$dumps")" ]; then
+        why+=("PDEs 768-1023 differ between the two directories")
+    fi
+    grep -Eq '^ PTE: 0x[0-9a-f]{16} .* U W P$' "$log" || why+=("page 0x0804b000 is not a user, writable page")
+    grep -Eq '^ PTE: 0x0000000000100101 +G .* S R P$' "$log" || why+=("page 0xc0100000 is not a supervisor, read-only, global page")
+    if [ ${#why[@]} -eq 0 ]; then
+        echo "PASS bochs/$name" | tee -a "$results"
+    else
+        { echo "FAIL bochs/$name (log: ${log#"$top"/})"; printf '     %s\n' "${why[@]}"; } | tee -a "$results"
+    fi
+}
+switch_case

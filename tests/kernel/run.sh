@@ -28,10 +28,11 @@ status_code() {
 }
 
 # scenario NAME [--boot kernel|iso] [--args "..."] [--status pass|fail|panic]
-#          [--input TEXT] [--qemu "..."] [--timeout S]
+#          [--input TEXT] [--qemu "..."] [--module FILE] [--timeout S]
 #          [--expect REGEX]... [--reject REGEX]...
 # Every --expect must match a line of the serial output, no --reject may.
-# --input is typed into the serial port (a newline is added).
+# --input is typed into the serial port (a newline is added). The user
+# programs are always modules; --module puts FILE before them (-kernel only).
 scenario() {
     local name=$1
     shift
@@ -45,7 +46,7 @@ scenario() {
 run_one() {
     local name=$1
     shift
-    local boot=kernel args="" status=pass input="" qemu="" timeout=30
+    local boot=kernel args="" status=pass input="" qemu="" timeout=30 module=
     local expect=() reject=()
     while [ $# -gt 0 ]; do
         case $1 in
@@ -55,6 +56,7 @@ run_one() {
         --input) input=$2 ;;
         --qemu) qemu=$2 ;;
         --timeout) timeout=$2 ;;
+        --module) module=$2 ;;
         --expect) expect+=("$2") ;;
         --reject) reject+=("$2") ;;
         *) echo "scenario $name: unknown option $1" >&2; exit 2 ;;
@@ -68,6 +70,9 @@ run_one() {
         boot_args=(-cdrom "$iso" -boot d)
     else
         boot_args=(-kernel "$kernel" -append "$args")
+        local mods
+        mods=$(printf '%s\n' $module "${user_progs[@]}" | paste -sd, -)
+        [ -n "$mods" ] && boot_args+=(-initrd "$mods")
     fi
     local want got
     want=$(status_code "$status")
@@ -96,6 +101,11 @@ run_one() {
         } | tee -a "$results"
     fi
 }
+
+# The user programs, relative to the top so module names read well.
+cd "$top"
+user_progs=()
+for p in "build/${TOOLCHAIN:-clang}"/user/*; do [ -f "$p" ] && user_progs+=("$p"); done
 
 # shellcheck source=tests/kernel/scenarios.sh
 . "$top/tests/kernel/scenarios.sh"

@@ -1,0 +1,76 @@
+/* Processes and the scheduler (docs/07-processes.md). */
+#ifndef KERNEL_PROCESS_H
+#define KERNEL_PROCESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "interrupts/irq.h"
+#include "kernel/abi.h"
+#include "mem/vma.h"
+
+#define NPROC            64   /* the process table's size: fork beyond it gets -EAGAIN */
+#define KSTACK_SIZE      8192 /* each process's kernel stack */
+#define PROC_NAME_LEN    16
+#define TIME_SLICE_TICKS 5 /* 50 ms at 100 Hz */
+
+enum proc_state { P_UNUSED, P_READY, P_RUNNING, P_SLEEPING, P_WAITING, P_ZOMBIE };
+
+struct process {
+    int pid;
+    char name[PROC_NAME_LEN];
+    enum proc_state state;
+    struct process *parent;
+    int exit_status;
+    struct mm *mm;      /* NULL for the kernel's own task (pid 0) */
+    uint8_t *kstack;    /* KSTACK_SIZE bytes; NULL for pid 0 (the boot stack) */
+    uint32_t saved_esp; /* kernel ESP while not running (src/kernel/switch.asm) */
+    struct regs *frame; /* its user registers, saved on entry to the kernel */
+    uint64_t wake_tick; /* P_SLEEPING: when to wake */
+    int wait_pid;       /* P_WAITING: the child waited for, or -1 for any */
+    uint32_t slice;     /* ticks left in its time slice */
+    uint32_t switches;  /* times it was given the CPU */
+};
+
+/* Sets up pid 0, the kernel's own task (the shell runs in it). */
+void process_init(void);
+/* The running process. */
+struct process *current(void);
+/* The process with this pid, or NULL. */
+struct process *process_find(int pid);
+/* Starts program `name` (a boot module) as a new child of the current
+ * process; its pid, or -ENOENT / -ENOEXEC / -ENOMEM / -EAGAIN. */
+int process_spawn(const char *name, int argc, char argv[][USER_ARG_LEN]);
+/* Waits for a child (pid, or -1 for any) to exit and reaps it: its pid and
+ * *status, or -ECHILD if there is no such child. */
+int process_wait(int pid, int *status);
+/* Ends the current process with status; never returns. */
+void process_exit(int status) __attribute__((noreturn));
+/* Ends another process (the shell's kill): 0 or -ESRCH. */
+int process_kill(int pid, int status);
+/* Kills the current user process after a fault, saying why; never returns. */
+void process_die(const char *why, int status) __attribute__((noreturn));
+/* Frees every zombie whose parent is pid 0 and that nobody waits for. */
+void process_reap_orphans(void);
+/* Prints the process table (the shell's ps). */
+void process_print_table(void);
+/* Gives up the CPU: runs the next ready process (or idles until one is). */
+void schedule(void);
+/* Called on every timer tick: wakes sleepers, preempts user code. */
+void sched_tick(struct regs *r);
+/* Puts the current process to sleep for ms milliseconds. */
+void process_sleep(uint32_t ms);
+/* True if a process other than the current one is ready to run. */
+bool sched_others_ready(void);
+
+/* fork() for the current process: the child's pid or a negative error. */
+int process_fork(struct regs *r);
+/* exec(): replaces the current program; returns only on error. */
+int process_exec(struct regs *r, const char *name, int argc, char argv[][USER_ARG_LEN]);
+
+/* The loader (src/kernel/loader.c): a fresh address space holding program
+ * name's segments, its stack with argv on it, and its heap start. */
+int loader_load(const char *name, int argc, char argv[][USER_ARG_LEN], struct mm **mm_out,
+                uint32_t *entry, uint32_t *user_esp);
+
+#endif

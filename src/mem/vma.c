@@ -1,0 +1,204 @@
+/* VM areas and user page faults. An area is a range of user addresses with
+ * permissions; an address outside every area is not the process's to touch.
+ * Pages of an area are made present on demand: the first touch of a page
+ * faults, vma_fault_in() gives it a zero-filled frame, and the instruction
+ * runs again. ELF segments are copied in at exec (src/kernel/loader.c), so
+ * only the heap and the stack start out empty. */
+#include "mem/vma.h"
+
+#include "kernel/abi.h"
+#include "kernel/console.h"
+#include "kernel/errno.h"
+#include "mem/highmem.h"
+#include "mem/kheap.h"
+#include "mem/layout.h"
+#include "mem/pmm.h"
+#include "mem/vmm.h"
+
+#define USER_MIN PAGE_SIZE /* page 0 is never mapped */
+
+static uint32_t page_down(uint32_t a)
+{
+    return a & ~(PAGE_SIZE - 1);
+}
+static uint32_t page_up(uint32_t a)
+{
+    return (a + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+}
+
+const char *vma_kind_name(enum vma_kind kind)
+{
+    static const char *const names[] = {"code", "data", "heap", "stack"};
+    return kind <= VMA_STACK ? names[kind] : "?";
+}
+
+struct mm *mm_create(void)
+{
+    struct mm *mm = kmalloc(sizeof *mm);
+    if (!mm)
+        return NULL;
+    mm->pd = vmm_pd_create();
+    if (!mm->pd) {
+        kfree(mm);
+        return NULL;
+    }
+    mm->vmas = NULL;
+    mm->heap_start = mm->brk = 0;
+    return mm;
+}
+
+void mm_destroy(struct mm *mm)
+{
+    while (mm->vmas) {
+        struct vma *v = mm->vmas;
+        mm->vmas = v->next;
+        kfree(v);
+    }
+    vmm_pd_destroy(mm->pd);
+    kfree(mm);
+}
+
+int vma_add(struct mm *mm, uint32_t start, uint32_t end, uint32_t prot, enum vma_kind kind)
+{
+    if (start < USER_MIN || end > KERNEL_VMA || start >= end || (start | end) & (PAGE_SIZE - 1))
+        return -EINVAL;
+    struct vma **link = &mm->vmas;
+    while (*link && (*link)->start < start)
+        link = &(*link)->next;
+    /* Neither the area before nor the one after may reach into the new one. */
+    struct vma *prev = NULL;
+    for (struct vma *v = mm->vmas; v && v != *link; v = v->next)
+        prev = v;
+    if ((prev && prev->end > start) || (*link && (*link)->start < end))
+        return -EINVAL;
+    struct vma *v = kmalloc(sizeof *v);
+    if (!v)
+        return -ENOMEM;
+    *v = (struct vma){start, end, prot, kind, *link};
+    *link = v;
+    return 0;
+}
+
+struct vma *vma_find(struct mm *mm, uint32_t va)
+{
+    for (struct vma *v = mm->vmas; v && v->start <= va; v = v->next)
+        if (va < v->end)
+            return v;
+    return NULL;
+}
+
+static uint32_t pte_flags_for(const struct vma *v)
+{
+    return PTE_USER | (v->prot & VMA_WRITE ? PTE_WRITE : 0);
+}
+
+int vma_fault_in(struct mm *mm, uint32_t va, bool write)
+{
+    struct vma *v = vma_find(mm, va);
+    if (!v || !(v->prot & VMA_READ) || (write && !(v->prot & VMA_WRITE)))
+        return -EFAULT;
+    pte_t *e = vmm_pte(mm->pd, va, 1);
+    if (!e)
+        return -ENOMEM;
+    if (pte_present(*e))
+        return 0; /* already there: the permission check above was the point */
+    uint32_t pa = pmm_alloc(0, PMM_ANY);
+    if (!pa)
+        return -ENOMEM;
+    frame_zero(pa);
+    return vmm_map(mm->pd, page_down(va), pa, pte_flags_for(v));
+}
+
+int mm_check_user(struct mm *mm, uint32_t va, uint32_t len, bool write)
+{
+    if (len == 0)
+        return 0;
+    /* The range must not wrap and must stay below the kernel half. */
+    if (va < USER_MIN || va >= KERNEL_VMA || len > KERNEL_VMA - va)
+        return -EFAULT;
+    for (uint32_t p = page_down(va); p < va + len; p += PAGE_SIZE) {
+        int rc = vma_fault_in(mm, p, write);
+        if (rc < 0)
+            return rc == -ENOMEM ? -ENOMEM : -EFAULT;
+    }
+    return 0;
+}
+
+struct mm *mm_fork(struct mm *parent)
+{
+    struct mm *child = mm_create();
+    if (!child)
+        return NULL;
+    child->heap_start = parent->heap_start;
+    child->brk = parent->brk;
+    for (struct vma *v = parent->vmas; v; v = v->next) {
+        if (vma_add(child, v->start, v->end, v->prot, v->kind) < 0)
+            goto fail;
+        for (uint32_t va = v->start; va < v->end; va += PAGE_SIZE) {
+            pte_t *e = vmm_pte(parent->pd, va, 0);
+            if (!e || !pte_present(*e))
+                continue; /* never touched: the child will fault it in too */
+            uint32_t pa = pmm_alloc(0, PMM_ANY);
+            if (!pa)
+                goto fail;
+            frame_copy(pa, pte_addr(*e));
+            if (vmm_map(child->pd, va, pa, pte_flags_for(v)) < 0) {
+                pmm_free(pa, 0);
+                goto fail;
+            }
+        }
+    }
+    return child;
+fail:
+    mm_destroy(child);
+    return NULL;
+}
+
+int mm_sbrk(struct mm *mm, int32_t delta, uint32_t *old_brk)
+{
+    uint32_t old = mm->brk, new = old + (uint32_t)delta;
+    struct vma *heap = vma_find(mm, mm->heap_start);
+    uint32_t limit = USER_STACK_TOP - USER_STACK_MAX - PAGE_SIZE; /* keep the guard page free */
+    if ((delta > 0 && (new < old || new > limit)) || (delta < 0 && new > old) ||
+        new < mm->heap_start)
+        return -ENOMEM;
+    uint32_t old_end = page_up(old), new_end = page_up(new);
+    if (new_end > old_end) {
+        if (heap)
+            heap->end = new_end;
+        else if (vma_add(mm, mm->heap_start, new_end, VMA_READ | VMA_WRITE, VMA_HEAP) < 0)
+            return -ENOMEM;
+    } else if (new_end < old_end) {
+        for (uint32_t va = new_end; va < old_end; va += PAGE_SIZE) {
+            pte_t e = vmm_unmap(mm->pd, va);
+            if (pte_present(e))
+                pmm_page_put(pte_addr(e));
+        }
+        heap->end = new_end;
+        if (heap->end == heap->start) {
+            /* An empty area is no area: unlink it. */
+            struct vma **link = &mm->vmas;
+            while (*link != heap)
+                link = &(*link)->next;
+            *link = heap->next;
+            kfree(heap);
+        }
+    }
+    mm->brk = new;
+    *old_brk = old;
+    return 0;
+}
+
+void mm_print(const struct mm *mm)
+{
+    for (const struct vma *v = mm->vmas; v; v = v->next) {
+        uint32_t present = 0;
+        for (uint32_t va = v->start; va < v->end; va += PAGE_SIZE)
+            present += vmm_translate(mm->pd, va, NULL, NULL) == 0;
+        kprintf("  0x%08x-0x%08x %c%c%c %-5s %4u KiB, %u pages present\n", v->start, v->end - 1,
+                v->prot & VMA_READ ? 'r' : '-', v->prot & VMA_WRITE ? 'w' : '-',
+                v->prot & VMA_EXEC ? 'x' : '-', vma_kind_name(v->kind), (v->end - v->start) / 1024,
+                present);
+    }
+    kprintf("  heap break at 0x%08x\n", mm->brk);
+}
