@@ -19,6 +19,7 @@ fi
 iso=$build/inspect.iso
 "$top/scripts/mkiso.sh" "$build/kernel.elf" "$iso" "$args"
 export PAGODA_ISO=$iso
+export PAGODA_DISK=$("$top/scripts/disk-image.sh")
 export PAGODA_SERIAL=$top/build/bochs-inspect-serial.log
 export PAGODA_BOCHS_LOG=$top/build/bochs-inspect.log
 cd "$top"

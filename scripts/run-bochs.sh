@@ -9,6 +9,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=$top/build/${TOOLCHAIN:-clang}
 "$top/scripts/mkiso.sh" "$build/kernel.elf" "$build/bochs.iso" "${1:-}"
 export PAGODA_ISO=$build/bochs.iso
+export PAGODA_DISK=$("$top/scripts/disk-image.sh")
 export PAGODA_SERIAL=$top/build/bochs-serial.log
 export PAGODA_BOCHS_LOG=$top/build/bochs.log
 echo "run-bochs: serial console in build/bochs-serial.log, Bochs log in build/bochs.log"

@@ -5,6 +5,7 @@
 #   --kernel  boot the ELF directly with QEMU's Multiboot loader (-kernel)
 #   --gdb     wait for gdb on localhost:1234 (then: gdb -x scripts/gdbinit)
 # Environment: TOOLCHAIN (clang|gcc), MEM (MiB, default 128), QEMU_EXTRA.
+# The disk build/disks/run.img (scripts/disk-image.sh) is attached as hda.
 # Leave with `poweroff` at the shell prompt, or Ctrl-A then X.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,6 +32,8 @@ else
     mods=$(find "$build/user" -maxdepth 1 -type f 2>/dev/null | sort | paste -sd, -)
     [ -n "$mods" ] && boot+=(-initrd "$mods")
 fi
+# The disk with the swap partition, as the primary master (hda).
+boot+=(-drive "file=$("$top/scripts/disk-image.sh"),format=raw,if=ide,index=0")
 if [ ${#gdb[@]} -gt 0 ]; then
     echo "run-qemu: waiting for gdb on localhost:1234; in another terminal run:"
     echo "    gdb -x scripts/gdbinit"

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "disk/disk.h"
 #include "interrupts/irq.h"
 #include "interrupts/pic.h"
 #include "interrupts/pit.h"
@@ -51,8 +52,10 @@ void kmain(uint32_t magic, uint32_t info_phys)
     pmm_init();
     vmm_init();
     kheap_setup(params_kheap_debug());
+    disk_init(params_swap());
     process_init();
     syscall_init();
+    ata_enable_irqs();
 
     pit_init();
     serial_enable_input();

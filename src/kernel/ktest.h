@@ -25,7 +25,10 @@
     X(kheap_double_free)                                                                           \
     X(kheap_overflow)                                                                              \
     X(procs)                                                                                       \
-    X(hostile)
+    X(hostile)                                                                                     \
+    X(ata_rw)                                                                                      \
+    X(ata_lba48)                                                                                   \
+    X(ata_eio)
 
 /* The scenario names, NULL-terminated (the choices of test=). */
 extern const char *const ktest_names[];

@@ -14,18 +14,20 @@ static const char *const break_points[] = {
     "paging", /* right after CR3 is loaded with the kernel's directory (vmm_init) */
     "panic",  /* at the end of every panic report (panic_end) */
     "switch", /* after CR3 is loaded for a process (schedule) */
+    "ata",    /* before every ATA read or write command (src/disk/ata.c) */
     NULL,
 };
 
 static const char *const kheap_modes[] = {"debug", "fast", NULL};
 
-enum { OPT_TEST, OPT_BREAK, OPT_KHEAP };
+enum { OPT_TEST, OPT_BREAK, OPT_KHEAP, OPT_SWAP };
 static struct cmdline_opt options[] = {
     [OPT_TEST] = {.key = "test", .choices = ktest_names, .help = "run an in-kernel test scenario"},
     [OPT_BREAK] = {.key = "break",
                    .choices = break_points,
                    .list = true,
                    .help = "Bochs magic breakpoints, comma-separated"},
+    [OPT_SWAP] = {.key = "swap", .help = "off, or hdX,N: the swap partition (default: the first)"},
     [OPT_KHEAP] = {.key = "kheap",
                    .choices = kheap_modes,
                    .help = "kernel heap checks (default debug)"},
@@ -69,6 +71,11 @@ int params_init(const char *cmdline, bool starts_with_path)
 const char *params_test(void)
 {
     return options[OPT_TEST].set ? options[OPT_TEST].value : NULL;
+}
+
+const char *params_swap(void)
+{
+    return options[OPT_SWAP].set ? options[OPT_SWAP].value : "";
 }
 
 bool params_kheap_debug(void)

@@ -3,6 +3,7 @@
  *   break=P1,P2     stop in Bochs's debugger (magic breakpoint) at these points
  *                   (gdt, pmm, paging; see docs/)
  *   kheap=debug|fast kernel heap red zones and poisoning (default debug)
+ *   swap=off|hdX,N  which swap partition to use (default: the first valid one)
  */
 #ifndef KERNEL_PARAMS_H
 #define KERNEL_PARAMS_H
@@ -16,6 +17,8 @@ int params_init(const char *cmdline, bool starts_with_path);
 const char *params_test(void);
 /* If break= names point, says so and executes the Bochs magic breakpoint. */
 void debug_break(const char *point);
+/* The value of swap=, or "". */
+const char *params_swap(void);
 /* False only with kheap=fast. */
 bool params_kheap_debug(void);
 /* True if break= names point. */

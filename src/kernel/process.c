@@ -300,6 +300,28 @@ void process_sleep(uint32_t ms)
     irq_restore(flags);
 }
 
+bool sched_started(void)
+{
+    return cur != NULL;
+}
+
+bool process_block(uint32_t timeout_ms)
+{
+    cur->woken = false;
+    cur->wake_tick = pit_ticks() + (timeout_ms * PIT_HZ + 999) / 1000;
+    cur->state = P_BLOCKED;
+    schedule();
+    return cur->woken;
+}
+
+void process_wake(struct process *p)
+{
+    if (p->state == P_BLOCKED) {
+        p->woken = true;
+        p->state = P_READY;
+    }
+}
+
 bool sched_others_ready(void)
 {
     for (int i = 0; i < NPROC; i++)
@@ -351,8 +373,11 @@ void schedule(void)
 void sched_tick(struct regs *r)
 {
     uint64_t now = pit_ticks();
+    /* Sleepers wake when their time comes; blocked processes too, with
+     * woken still false: their wait timed out. */
     for (int i = 0; i < NPROC; i++)
-        if (table[i].state == P_SLEEPING && table[i].wake_tick <= now)
+        if ((table[i].state == P_SLEEPING || table[i].state == P_BLOCKED) &&
+            table[i].wake_tick <= now)
             table[i].state = P_READY;
     /* Only code in ring 3 is preempted; the kernel runs to completion. */
     if ((r->cs & 3) && cur->slice && --cur->slice == 0)

@@ -14,7 +14,7 @@
 #define PROC_NAME_LEN    16
 #define TIME_SLICE_TICKS 5 /* 50 ms at 100 Hz */
 
-enum proc_state { P_UNUSED, P_READY, P_RUNNING, P_SLEEPING, P_WAITING, P_ZOMBIE };
+enum proc_state { P_UNUSED, P_READY, P_RUNNING, P_SLEEPING, P_WAITING, P_ZOMBIE, P_BLOCKED };
 
 struct process {
     int pid;
@@ -28,6 +28,7 @@ struct process {
     struct regs *frame; /* its user registers, saved on entry to the kernel */
     uint64_t wake_tick; /* P_SLEEPING: when to wake */
     int wait_pid;       /* P_WAITING: the child waited for, or -1 for any */
+    bool woken;         /* P_BLOCKED: set by process_wake() */
     uint32_t slice;     /* ticks left in its time slice */
     uint32_t switches;  /* times it was given the CPU */
 };
@@ -60,6 +61,14 @@ void schedule(void);
 void sched_tick(struct regs *r);
 /* Puts the current process to sleep for ms milliseconds. */
 void process_sleep(uint32_t ms);
+/* Blocks the current process until process_wake() or until timeout_ms
+ * passes; true if it was woken, false on the timeout. Interrupts must be
+ * off, and the waker must be an interrupt handler (e.g. the disk's). */
+bool process_block(uint32_t timeout_ms);
+/* Makes a process blocked in process_block() ready again. */
+void process_wake(struct process *p);
+/* True once the scheduler runs (drivers poll before that). */
+bool sched_started(void);
 /* True if a process other than the current one is ready to run. */
 bool sched_others_ready(void);
 

@@ -8,6 +8,7 @@
 
 #include "interrupts/irq.h"
 #include "interrupts/pit.h"
+#include "disk/disk.h"
 #include "kernel/console.h"
 #include "kernel/multiboot.h"
 #include "kernel/power.h"
@@ -214,6 +215,18 @@ static void cmd_kill(int argc, char **argv)
         kprintf("kill: pid %d cannot be killed\n", p->pid);
 }
 
+static void cmd_disks(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    disk_print();
+}
+
+static void cmd_swapon(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    disk_print_swap();
+}
+
 static void cmd_poweroff(int argc, char **argv)
 {
     (void)argc, (void)argv;
@@ -234,6 +247,8 @@ static const struct command commands[] = {
     {"kill", "kill PID: end a process", cmd_kill},
     {"vmmap", "vmmap PID: a process's VM areas", cmd_vmmap},
     {"pgdir", "pgdir PID: a process's page directory as ranges", cmd_pgdir},
+    {"disks", "the ATA drives and their partitions", cmd_disks},
+    {"swapon", "the swap area: size, use, bad pages", cmd_swapon},
     {"poweroff", "turn the machine off (leaves QEMU and Bochs)", cmd_poweroff},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

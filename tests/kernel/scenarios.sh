@@ -1,6 +1,30 @@
 # Kernel test scenarios, read by tests/kernel/run.sh. Each boots the kernel in
 # QEMU with a command line and checks what it prints on COM1 and how it exits.
 
+# Disk images, made once by the standard tools (scripts/mkdisk.sh).
+disks=build/disks
+make_disk() {
+    local img=$disks/$1
+    shift
+    [ -f "$img" ] && return 0
+    mkdir -p "$disks"
+    "$top/scripts/mkdisk.sh" "$img" "$@" > "$img.log" 2>&1 || { echo "mkdisk $img failed:"; cat "$img.log"; }
+}
+make_disk std.img --size 32 --swap 16 --label pagoda-swap --uuid 0a1b2c3d-0000-4000-8000-00000000cafe
+make_disk small.img --size 4 --swap 1
+make_disk eio.img --size 32 --swap 16   # only ata-eio uses it, without a snapshot (see there)
+make_disk noswap.img --size 32 --swap 8 --second 8 --no-mkswap
+make_disk notable.img --size 32 --no-table
+if [ ! -f "$disks/wiped.img" ]; then
+    make_disk wiped.img --size 32 --swap 16
+    # Zero the SWAPSPACE2 signature: the last 10 bytes of the swap area's first page.
+    dd if=/dev/zero of="$disks/wiped.img" bs=1 seek=$((1048576 + 4086)) count=10 conv=notrunc status=none
+fi
+[ -f "$disks/big.img" ] || truncate -s 200G "$disks/big.img"   # sparse: takes no space
+# snapshot=on: writes go to a temporary overlay, so scenarios running at the
+# same time can share an image and no run changes it for the next.
+disk() { echo "-drive file=$disks/$1,format=raw,if=ide,index=$2,snapshot=on"; }
+
 # A clean boot by QEMU's Multiboot loader: the in-kernel checks of what boot
 # set up, serial input included (the harness types "ping").
 scenario boot-kernel --boot kernel --args "test=boot" --input "ping" \
@@ -36,8 +60,8 @@ scenario multiboot --boot kernel --args "test=multiboot" \
 
 # Bad command lines are reported, not ignored.
 scenario cmdline-errors --boot kernel --args "frobnicate=1 test=multiboot break=nowhere loose" \
-    --expect "^cmdline: 'frobnicate=1': unknown option \(known options: test= break= kheap=\)" \
-    --expect "^cmdline: 'break=nowhere': value not allowed \(break= takes: gdt, pmm, paging, panic, switch\)" \
+    --expect "^cmdline: 'frobnicate=1': unknown option \(known options: test= break= kheap= swap=\)" \
+    --expect "^cmdline: 'break=nowhere': value not allowed \(break= takes: gdt, pmm, paging, panic, switch, ata\)" \
     --expect "^cmdline: 'loose': not in key=value form" \
     --expect "^ktest: 'multiboot' done"
 scenario cmdline-bad-test --boot iso --args "test=nosuchtest" --input "poweroff" --timeout 60 \
@@ -159,3 +183,47 @@ scenario shell-processes --timeout 60 \
     --expect '^pid 2 \(spin\) exited with status 137$' \
     --expect '^run: cannot start nosuch: no such program$' --expect '^kill: no process 99$' \
     --expect '^powering off'
+
+# Disks: whatever the machine has, the kernel says what it found and whether
+# swap is on, and boots either way.
+scenario disk-primary-master --qemu "$(disk std.img 0)" --input $'disks\nswapon\npoweroff' \
+    --expect '^ata: hda: "QEMU HARDDISK" serial "QM00001", 65536 sectors \(32 MiB\), LBA48$' \
+    --expect '^disk: hda1: partition 1: type 0x82 \(Linux swap\), start 2048, 32768 sectors$' \
+    --expect '^swap: hda1, 4095 usable pages \(16380 KiB\) of 4096 in the partition, 0 bad, 0 in use; label "pagoda-swap", uuid 0a1b2c3d-0000-4000-8000-00000000cafe$' \
+    --expect '^  hda1  start +2048 +32768 sectors +16 MiB  type 0x82 Linux swap' --expect '^powering off'
+scenario disk-secondary-slave --qemu "$(disk std.img 3)" --input 'poweroff' \
+    --expect '^ata: hdd: "QEMU HARDDISK"' --expect '^swap: hdd1, 4095 usable pages' --reject '^ata: hda'
+scenario disk-two --qemu "$(disk noswap.img 0) $(disk std.img 1)" --input $'disks\npoweroff' \
+    --expect '^disk: hda2: partition 2: type 0x83 \(Linux\)' \
+    --expect '^swap: hda1 is not a usable swap area: ' \
+    --expect '^swap: hdb1, 4095 usable pages' --expect '^hdb  disk   "QEMU HARDDISK" 32 MiB'
+scenario disk-none --input 'poweroff' \
+    --expect '^ata: no ATA disks found$' \
+    --expect '^swap: no Linux swap partition with a valid header: swap is off$' --expect '^powering off'
+scenario disk-no-table --qemu "$(disk notable.img 0)" --input $'disks\npoweroff' \
+    --expect '^disk: hda: no MBR signature \(bytes 510-511 are 0x00 0x00, expected 0x55 0xaa\)$' \
+    --expect '^swap: no Linux swap partition with a valid header: swap is off$' --expect '^powering off'
+scenario disk-wiped-signature --qemu "$(disk wiped.img 0)" --input 'poweroff' \
+    --expect '^swap: hda1 is not a usable swap area: .*' \
+    --expect '^swap: no Linux swap partition with a valid header: swap is off$' --expect '^powering off'
+scenario swap-off --args "swap=off" --qemu "$(disk std.img 0)" --input $'swapon\npoweroff' \
+    --expect '^swap: off \(swap=off\)$' --expect '^swap: off$'
+scenario swap-named --args "swap=hdb,1" --qemu "$(disk small.img 0) $(disk std.img 1)" --input 'poweroff' \
+    --expect '^swap: hdb1, 4095 usable pages' --reject '^swap: hda1,'
+scenario swap-bad-option --args "swap=sda1" --qemu "$(disk std.img 0)" --input 'poweroff' \
+    --expect '^swap: swap=sda1 is not of the form hdX,N \(e\.g\. swap=hda,1\): swap is off$'
+
+# The driver: every slot of a small swap area written and read back by
+# interrupt; LBA48 past the 28-bit limit; an injected I/O error. ata-eio has
+# an image of its own: a snapshot overlay would copy whole 64 KiB clusters on
+# a write, reading the poisoned sector underneath.
+scenario ata-rw --args "test=ata_rw" --qemu "$(disk small.img 0)" --reject '^not ok' \
+    --expect "^ktest: 'ata_rw' done: 6 ok, 0 not ok"
+scenario ata-lba48 --args "test=ata_lba48" --qemu "$(disk big.img 0)" --reject '^not ok' \
+    --expect '^ata: hda: "QEMU HARDDISK" serial "QM00001", 419430400 sectors \(204800 MiB\), LBA48$' \
+    --expect '^disk: hda: no MBR signature' --expect "^ktest: 'ata_lba48' done: 5 ok, 0 not ok"
+scenario ata-eio --args "test=ata_eio" --reject '^not ok' \
+    --qemu "-drive file=blkdebug:tests/kernel/blkdebug-read-error.conf:$disks/eio.img,format=raw,if=ide,index=0" \
+    --expect '^ata: hda: read of sector 2128 failed: status 0x41, error 0x04 \(command aborted\)$' \
+    --expect '^ata: hda: giving up on the read of sector 2128 after 3 attempts: -EIO$' \
+    --expect "^ktest: 'ata_eio' done: 5 ok, 0 not ok"

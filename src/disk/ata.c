@@ -1,0 +1,401 @@
+/* The ATA driver, PIO mode. Each channel is a block of I/O ports (ATA/ATAPI-6
+ * section 7; OSDev's "ATA PIO Mode" summarises it):
+ *
+ *   base+0  data (16-bit)        base+4  LBA bits 8-15
+ *   base+1  error / features     base+5  LBA bits 16-23
+ *   base+2  sector count         base+6  drive select, LBA bits 24-27
+ *   base+3  LBA bits 0-7         base+7  status / command
+ *   ctrl    alternate status / device control (nIEN, SRST)
+ *
+ * A request: select the drive, write the LBA and the sector count, write the
+ * command. For each sector the drive raises DRQ (and, unless nIEN is set,
+ * its IRQ) when it is ready to move 256 words through the data port. Until
+ * the scheduler runs the driver polls the status register; after that the
+ * caller sleeps (process_block) until IRQ 14 or 15 says the drive is ready. */
+#include "disk/ata.h"
+
+#include <string.h>
+
+#include "interrupts/irq.h"
+#include "kernel/console.h"
+#include "kernel/errno.h"
+#include "kernel/io.h"
+#include "kernel/params.h"
+#include "kernel/process.h"
+
+#define REG_DATA    0
+#define REG_ERROR   1
+#define REG_COUNT   2
+#define REG_LBA0    3
+#define REG_LBA1    4
+#define REG_LBA2    5
+#define REG_DRIVE   6
+#define REG_STATUS  7
+#define REG_COMMAND 7
+
+#define ST_ERR 0x01
+#define ST_DRQ 0x08
+#define ST_DF  0x20 /* drive fault */
+#define ST_BSY 0x80
+
+#define CTRL_NIEN 0x02 /* no interrupts */
+#define CTRL_SRST 0x04 /* software reset of both drives */
+
+#define CMD_READ            0x20
+#define CMD_READ_EXT        0x24
+#define CMD_WRITE           0x30
+#define CMD_WRITE_EXT       0x34
+#define CMD_FLUSH           0xE7
+#define CMD_FLUSH_EXT       0xEA
+#define CMD_IDENTIFY        0xEC
+#define CMD_IDENTIFY_PACKET 0xA1
+
+#define TIMEOUT_MS 2000
+
+struct channel {
+    uint16_t base, ctrl;
+    uint8_t irq;
+    volatile bool irq_fired;
+    struct process *waiter;
+    uint8_t selected; /* 0xA0/0xB0 last written to REG_DRIVE, 0 = unknown */
+};
+
+static struct channel channels[2] = {
+    {0x1F0, 0x3F6, 14, false, NULL, 0},
+    {0x170, 0x376, 15, false, NULL, 0},
+};
+static struct ata_drive drives[ATA_MAX_DRIVES];
+static bool use_irqs;
+static uint32_t irqs;
+
+uint32_t ata_irq_count(void)
+{
+    return irqs;
+}
+
+static const char *const error_bits[8] = {
+    "address mark not found", "track 0 not found", "command aborted",    "media change request",
+    "sector ID not found",    "media changed",     "uncorrectable data", "bad block",
+};
+
+struct ata_drive *ata_drive(int i)
+{
+    return i >= 0 && i < ATA_MAX_DRIVES ? &drives[i] : NULL;
+}
+
+struct ata_drive *ata_find(const char *name)
+{
+    for (int i = 0; i < ATA_MAX_DRIVES; i++)
+        if (drives[i].kind == ATA_DISK && strcmp(drives[i].name, name) == 0)
+            return &drives[i];
+    return NULL;
+}
+
+/* Reading the alternate status register four times takes the 400 ns a
+ * drive needs before its status is valid after a select or command. */
+static void delay_400ns(struct channel *c)
+{
+    for (int i = 0; i < 4; i++)
+        inb(c->ctrl);
+}
+
+static void select_drive(struct channel *c, uint8_t slave, uint8_t lba_high)
+{
+    uint8_t v = (uint8_t)(0xE0 | (slave << 4) | (lba_high & 0x0F)); /* LBA mode */
+    outb(c->base + REG_DRIVE, v);
+    if ((v & 0xF0) != c->selected) {
+        delay_400ns(c);
+        c->selected = v & 0xF0;
+    }
+}
+
+/* Polls until BSY clears; the status, or -1 on a timeout (about ms ms). */
+static int poll_not_busy(struct channel *c, uint32_t ms)
+{
+    /* Each inb of the alternate status takes about a microsecond on ISA
+     * timing; this loop is only a bound, not a clock. */
+    for (uint32_t i = 0; i < ms * 1000; i++) {
+        uint8_t st = inb(c->ctrl);
+        if (!(st & ST_BSY))
+            return st;
+    }
+    return -1;
+}
+
+/* Moves one sector (256 words) through the data port. */
+static void pio_in(uint16_t port, void *buf)
+{
+    void *p = buf;
+    uint32_t n = 256;
+    __asm__ volatile("rep insw" : "+D"(p), "+c"(n) : "d"(port) : "memory");
+}
+
+static void pio_out(uint16_t port, const void *buf)
+{
+    const void *p = buf;
+    uint32_t n = 256;
+    __asm__ volatile("rep outsw" : "+S"(p), "+c"(n) : "d"(port) : "memory");
+}
+
+static void ata_irq(struct regs *r)
+{
+    struct channel *c = &channels[r->vector - IRQ_BASE == 15 ? 1 : 0];
+    inb(c->base + REG_STATUS); /* reading the status acknowledges the interrupt */
+    irqs++;
+    c->irq_fired = true;
+    if (c->waiter)
+        process_wake(c->waiter);
+}
+
+/* Waits for the drive to finish its current step: by IRQ once processes
+ * exist, by polling before. The status, or -1 on a timeout. */
+static int wait_drive(struct channel *c)
+{
+    if (use_irqs && sched_started()) {
+        uint32_t flags = irq_save();
+        while (!c->irq_fired) {
+            c->waiter = current();
+            bool woken = process_block(TIMEOUT_MS);
+            c->waiter = NULL;
+            if (!woken && !c->irq_fired)
+                break;
+        }
+        bool fired = c->irq_fired;
+        c->irq_fired = false;
+        irq_restore(flags);
+        if (!fired)
+            return -1;
+    }
+    return poll_not_busy(c, TIMEOUT_MS);
+}
+
+static void soft_reset(struct channel *c)
+{
+    outb(c->ctrl, CTRL_SRST | CTRL_NIEN);
+    delay_400ns(c);
+    outb(c->ctrl, use_irqs ? 0 : CTRL_NIEN);
+    poll_not_busy(c, TIMEOUT_MS);
+    c->selected = 0;
+}
+
+static void fixup_string(char *dst, const uint16_t *words, int nwords)
+{
+    /* IDENTIFY strings hold two characters per word, high byte first. */
+    for (int i = 0; i < nwords; i++) {
+        dst[2 * i] = (char)(words[i] >> 8);
+        dst[2 * i + 1] = (char)(words[i] & 0xFF);
+    }
+    int n = 2 * nwords;
+    dst[n] = '\0';
+    while (n > 0 && dst[n - 1] == ' ')
+        dst[--n] = '\0';
+}
+
+static void identify(struct ata_drive *d)
+{
+    struct channel *c = &channels[d->channel];
+    uint16_t id[256];
+    select_drive(c, d->slave, 0);
+    /* A channel with nothing on it reads as 0xFF (the bus floats high). */
+    if (inb(c->base + REG_STATUS) == 0xFF)
+        return;
+    outb(c->base + REG_COUNT, 0);
+    outb(c->base + REG_LBA0, 0);
+    outb(c->base + REG_LBA1, 0);
+    outb(c->base + REG_LBA2, 0);
+    outb(c->base + REG_COMMAND, CMD_IDENTIFY);
+    delay_400ns(c);
+    if (inb(c->base + REG_STATUS) == 0)
+        return; /* no drive */
+    int st = poll_not_busy(c, 500);
+    if (st < 0)
+        return;
+    /* An ATAPI device aborts IDENTIFY and leaves its signature 0x14 0xEB in
+     * the LBA registers (ATA/ATAPI-6, 9.12). */
+    uint8_t sig1 = inb(c->base + REG_LBA1), sig2 = inb(c->base + REG_LBA2);
+    uint8_t cmd = CMD_IDENTIFY;
+    if (sig1 == 0x14 && sig2 == 0xEB) {
+        d->kind = ATA_ATAPI;
+        cmd = CMD_IDENTIFY_PACKET;
+        outb(c->base + REG_COMMAND, cmd);
+        delay_400ns(c);
+        st = poll_not_busy(c, 500);
+    } else if (sig1 || sig2) {
+        return; /* something we do not know (e.g. SATA signature) */
+    } else {
+        d->kind = ATA_DISK;
+    }
+    if (st < 0 || (st & ST_ERR) || !(st & ST_DRQ)) {
+        d->kind = ATA_NONE;
+        return;
+    }
+    pio_in(c->base + REG_DATA, id);
+    fixup_string(d->serial, &id[10], 10);
+    fixup_string(d->model, &id[27], 20);
+    if (d->kind == ATA_DISK) {
+        d->lba48 = id[83] & (1u << 10);
+        d->sectors = d->lba48 ? (uint64_t)id[100] | (uint64_t)id[101] << 16 |
+                                    (uint64_t)id[102] << 32 | (uint64_t)id[103] << 48
+                              : (uint32_t)id[60] | (uint32_t)id[61] << 16;
+    }
+}
+
+void ata_init(void)
+{
+    static const char *const names[ATA_MAX_DRIVES] = {"hda", "hdb", "hdc", "hdd"};
+    int disks = 0;
+    for (int i = 0; i < ATA_MAX_DRIVES; i++) {
+        struct ata_drive *d = &drives[i];
+        memset(d, 0, sizeof *d);
+        memcpy(d->name, names[i], 4);
+        d->channel = (uint8_t)(i / 2);
+        d->slave = (uint8_t)(i % 2);
+        /* Polling for now: no interrupts from the drives. */
+        outb(channels[d->channel].ctrl, CTRL_NIEN);
+        identify(d);
+        if (d->kind == ATA_DISK) {
+            disks++;
+            kprintf("ata: %s: \"%s\" serial \"%s\", %llu sectors (%llu MiB), %s\n", d->name,
+                    d->model, d->serial, d->sectors, d->sectors >> 11,
+                    d->lba48 ? "LBA48" : "LBA28");
+        } else if (d->kind == ATA_ATAPI) {
+            kprintf("ata: %s: \"%s\", ATAPI (CD/DVD): not used\n", d->name, d->model);
+        }
+    }
+    if (!disks)
+        kprintf("ata: no ATA disks found\n");
+}
+
+void ata_enable_irqs(void)
+{
+    irq_register(14, ata_irq);
+    irq_register(15, ata_irq);
+    use_irqs = true;
+    for (int i = 0; i < 2; i++) {
+        outb(channels[i].ctrl, 0); /* nIEN clear: the drives may interrupt */
+        channels[i].irq_fired = false;
+    }
+}
+
+static void report_error(struct ata_drive *d, uint64_t lba, const char *what, int st)
+{
+    struct channel *c = &channels[d->channel];
+    kprintf("ata: %s: %s of sector %llu failed: ", d->name, what, lba);
+    if (st < 0) {
+        kprintf("timed out after %d ms\n", TIMEOUT_MS);
+        return;
+    }
+    if (st & ST_DF)
+        kprintf("drive fault ");
+    uint8_t err = inb(c->base + REG_ERROR);
+    kprintf("status 0x%02x, error 0x%02x", st, err);
+    for (int b = 0; b < 8; b++)
+        if (err & (1u << b))
+            kprintf(" (%s)", error_bits[b]);
+    kprintf("\n");
+}
+
+/* One attempt at moving count sectors: 0, or the failing status (or -1). */
+static int transfer(struct ata_drive *d, uint64_t lba, unsigned count, void *buf, bool write)
+{
+    struct channel *c = &channels[d->channel];
+    bool ext = d->lba48 && (lba + count > 0x0FFFFFFF);
+    uint32_t flags = irq_save();
+    c->irq_fired = false;
+    if (poll_not_busy(c, TIMEOUT_MS) < 0) {
+        irq_restore(flags);
+        return -1;
+    }
+    select_drive(c, d->slave, ext ? 0 : (uint8_t)(lba >> 24));
+    if (ext) {
+        /* LBA48: each register takes its high byte first, then its low. */
+        outb(c->base + REG_COUNT, (uint8_t)(count >> 8));
+        outb(c->base + REG_LBA0, (uint8_t)(lba >> 24));
+        outb(c->base + REG_LBA1, (uint8_t)(lba >> 32));
+        outb(c->base + REG_LBA2, (uint8_t)(lba >> 40));
+    }
+    uint8_t cmd = write ? (ext ? CMD_WRITE_EXT : CMD_WRITE) : (ext ? CMD_READ_EXT : CMD_READ);
+    if (params_break_at("ata")) {
+        kprintf("break: ata: %s: command 0x%02x to port 0x%x: count %u, LBA %llu "
+                "(ports 0x%x-0x%x get 0x%02x 0x%02x 0x%02x 0x%02x)\n",
+                d->name, cmd, c->base + REG_COMMAND, count, lba, c->base + REG_COUNT,
+                c->base + REG_LBA2, (uint8_t)count, (uint8_t)lba, (uint8_t)(lba >> 8),
+                (uint8_t)(lba >> 16));
+        bochs_magic_break();
+    }
+    outb(c->base + REG_COUNT, (uint8_t)count);
+    outb(c->base + REG_LBA0, (uint8_t)lba);
+    outb(c->base + REG_LBA1, (uint8_t)(lba >> 8));
+    outb(c->base + REG_LBA2, (uint8_t)(lba >> 16));
+    outb(c->base + REG_COMMAND, cmd);
+
+    int st = 0;
+    uint8_t *sector = buf;
+    for (unsigned s = 0; s < count; s++, sector += ATA_SECTOR_SIZE) {
+        if (write) {
+            /* A write's data is asked for by DRQ without an interrupt. */
+            delay_400ns(c);
+            st = poll_not_busy(c, TIMEOUT_MS);
+        } else {
+            st = wait_drive(c);
+        }
+        if (st < 0 || (st & (ST_ERR | ST_DF)) || !(st & ST_DRQ))
+            break;
+        if (write)
+            pio_out(c->base + REG_DATA, sector);
+        else
+            pio_in(c->base + REG_DATA, sector);
+        st = 0;
+    }
+    if (write && st == 0) {
+        /* The last sector's interrupt says it is written; then flush the
+         * drive's cache so "written" means on the disk. */
+        st = wait_drive(c);
+        if (st >= 0 && !(st & (ST_ERR | ST_DF))) {
+            outb(c->base + REG_COMMAND, ext ? CMD_FLUSH_EXT : CMD_FLUSH);
+            st = wait_drive(c);
+        }
+        if (st >= 0 && !(st & (ST_ERR | ST_DF)))
+            st = 0;
+    }
+    irq_restore(flags);
+    return st;
+}
+
+static int request(struct ata_drive *d, uint64_t lba, unsigned count, void *buf, bool write)
+{
+    if (!d || d->kind != ATA_DISK || lba + count > d->sectors)
+        return -EINVAL;
+    const char *what = write ? "write" : "read";
+    for (int attempt = 1; attempt <= ATA_RETRIES; attempt++) {
+        int st = transfer(d, lba, count, buf, write);
+        if (st == 0)
+            return 0;
+        report_error(d, lba, what, st);
+        d->retries += attempt < ATA_RETRIES;
+        soft_reset(&channels[d->channel]);
+    }
+    d->errors++;
+    kprintf("ata: %s: giving up on the %s of sector %llu after %d attempts: -EIO\n", d->name, what,
+            lba, ATA_RETRIES);
+    return -EIO;
+}
+
+int ata_read_page(struct ata_drive *d, uint64_t lba, void *buf)
+{
+    int rc = request(d, lba, ATA_SECTORS_PER_PAGE, buf, false);
+    d &&rc == 0 ? d->reads++ : 0;
+    return rc;
+}
+
+int ata_write_page(struct ata_drive *d, uint64_t lba, const void *buf)
+{
+    int rc = request(d, lba, ATA_SECTORS_PER_PAGE, (void *)buf, true);
+    d &&rc == 0 ? d->writes++ : 0;
+    return rc;
+}
+
+int ata_read_sector(struct ata_drive *d, uint64_t lba, void *buf)
+{
+    return request(d, lba, 1, buf, false);
+}

@@ -1,0 +1,44 @@
+/* The ATA (IDE) disk driver: PIO transfers, LBA28 and LBA48, IRQ 14/15
+ * completion (docs/09-disks.md). */
+#ifndef DISK_ATA_H
+#define DISK_ATA_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define ATA_SECTOR_SIZE      512
+#define ATA_SECTORS_PER_PAGE 8
+#define ATA_MAX_DRIVES       4
+#define ATA_RETRIES          3 /* attempts per request before -EIO */
+
+enum ata_kind { ATA_NONE, ATA_DISK, ATA_ATAPI };
+
+struct ata_drive {
+    char name[4]; /* hda (primary master), hdb, hdc, hdd (secondary slave) */
+    enum ata_kind kind;
+    uint8_t channel; /* 0 primary, 1 secondary */
+    uint8_t slave;   /* 0 master, 1 slave */
+    bool lba48;
+    uint64_t sectors; /* capacity in 512-byte sectors */
+    char model[41], serial[21];
+    uint32_t reads, writes, errors, retries; /* page requests and what went wrong */
+};
+
+/* Probes both channels, master and slave, with IDENTIFY; prints what it finds. */
+void ata_init(void);
+/* Drive i (0..3), whatever its kind. */
+struct ata_drive *ata_drive(int i);
+/* The drive called name ("hda".."hdd"), if it is an ATA disk; else NULL. */
+struct ata_drive *ata_find(const char *name);
+/* Moves one 4 KiB page (8 sectors from lba) between the disk and buf: 0, or
+ * -EIO after ATA_RETRIES attempts, or -EINVAL past the end of the disk. */
+int ata_read_page(struct ata_drive *d, uint64_t lba, void *buf);
+int ata_write_page(struct ata_drive *d, uint64_t lba, const void *buf);
+/* Reads one sector (the MBR). */
+int ata_read_sector(struct ata_drive *d, uint64_t lba, void *buf);
+/* Switches from polling to IRQ completion: call once processes exist. */
+void ata_enable_irqs(void);
+/* Interrupts received from the drives (tests check the IRQ path is used). */
+uint32_t ata_irq_count(void);
+
+#endif
