@@ -13,6 +13,7 @@ PDE_WRITE     equ 1 << 1
 PDE_4MB       equ 1 << 7        ; PS bit: this PDE maps a 4 MiB page (CR4.PSE)
 CR0_PG        equ 1 << 31
 CR0_WP        equ 1 << 16
+CR0_EM        equ 1 << 2         ; no x87: FPU instructions raise #NM
 CR4_PSE       equ 1 << 4
 
 section .multiboot
@@ -61,8 +62,10 @@ _start:
     or ecx, CR4_PSE
     mov cr4, ecx
     mov cr3, edi
+    ; CR0.EM: Pagoda saves no FPU state on a task switch, so no one may use
+    ; the FPU; an x87 instruction then raises #NM (SDM vol. 3A, 2.5).
     mov ecx, cr0
-    or ecx, CR0_PG | CR0_WP
+    or ecx, CR0_PG | CR0_WP | CR0_EM
     mov cr0, ecx
 
     ; An absolute jump: from here on EIP is in the higher half.

@@ -54,6 +54,10 @@ void ktest_procs(void)
     expect_exit(fw, "forkwait", 0);
     expect_exit(h, "hello", 0);
     ktest_check(process_wait(-1, NULL) == -ECHILD, "no children left");
+    ktest_check(ms_to_ticks(42949673) == 4294968 && ms_to_ticks(0xFFFFFFFFu) == 429496730u &&
+                    ms_to_ticks(1) == 1 && ms_to_ticks(0) == 0,
+                "sleep durations past 32 bits of ticks do not wrap (0xffffffff ms = %llu ticks)",
+                ms_to_ticks(0xFFFFFFFFu));
     uint32_t after = frames_in_use();
     ktest_check(after == before, "no frame leaked: %u in use before, %u after", before, after);
 }
@@ -74,6 +78,10 @@ void ktest_hostile(void)
         {"forkbomb", 0},
         {"sbrktest", 0},
         {"execer", 0},
+        {"stackclash", EXIT_KILLED_SEGV},
+        {"usefpu", EXIT_KILLED_ILL},
+        {"bigwrite", 0},
+        {"orphans", 0},
     };
     enum { N = sizeof cases / sizeof cases[0] };
     int pids[N];

@@ -10,7 +10,8 @@
  *   user ESP        ->  | argc                 |
  *                       |   ... grows down ... |
  *   top - 64 KiB    ->  +----------------------+  end of the stack area
- *                       | guard page (no area) |  a fault here is a stack overflow
+ *                       | 1 MiB gap (no area)  |  a fault here is a stack overflow
+ *                       +----------------------+  nothing (heap, segments) above this
  */
 #include <string.h>
 
@@ -112,8 +113,8 @@ int loader_load(const char *name, int argc, char argv[][USER_ARG_LEN], struct mm
     const uint8_t *file = PHYS_TO_VIRT(m->mod_start);
     struct elf_image img;
     struct elf_error err;
-    /* Segments must end below the stack's guard page. */
-    if (elf_parse(file, m->mod_end - m->mod_start, PAGE_SIZE, STACK_BOTTOM - PAGE_SIZE, &img,
+    /* Segments must end below the gap under the stack. */
+    if (elf_parse(file, m->mod_end - m->mod_start, PAGE_SIZE, STACK_BOTTOM - USER_STACK_GAP, &img,
                   &err) < 0) {
         char why[160];
         elf_describe_error(&err, why, sizeof why);

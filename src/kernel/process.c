@@ -63,6 +63,10 @@ static void set_name(struct process *p, const char *name)
 /* A CPU exception in ring 3 other than a page fault: #UD, #DE, #GP ... */
 static void user_exception(struct regs *r)
 {
+    if (r->vector == 2) { /* an NMI is the machine's, not the program's */
+        kprintf("NMI while pid %d (%s) ran: ignored\n", cur->pid, cur->name);
+        return;
+    }
     char why[96];
     fmt_snprintf(why, sizeof why, "CPU exception %u %s (%s) at eip 0x%08x", r->vector,
                  exception_mnemonic(r->vector), exception_name(r->vector), r->eip);
@@ -194,12 +198,14 @@ int process_exec(struct regs *r, const char *name, int argc, char argv[][USER_AR
     return 0;
 }
 
-/* Wakes the parent if it is waiting for this child. */
+/* Wakes the parent if it is waiting for this child (pid 0 also wakes for
+ * any orphan it inherited, so that it can collect it). */
 static void notify_parent(struct process *p)
 {
     struct process *parent = p->parent;
     if (parent && parent->state == P_WAITING &&
-        (parent->wait_pid == -1 || parent->wait_pid == p->pid))
+        (parent->wait_pid == -1 || parent->wait_pid == p->pid ||
+         (parent == &table[0] && p->orphan)))
         parent->state = P_READY;
 }
 
@@ -208,14 +214,21 @@ static void notify_parent(struct process *p)
 static void make_zombie(struct process *p, int status)
 {
     if (p->mm) {
-        if (p == cur)
+        /* Its directory may be loaded: it is running, or pid 0 borrowed it. */
+        if (vmm_current_pd() == p->mm->pd)
             vmm_switch(vmm_kernel_pd());
         mm_destroy(p->mm);
         p->mm = NULL;
     }
-    for (int i = 1; i < NPROC; i++)
-        if (table[i].state != P_UNUSED && table[i].parent == p)
-            table[i].parent = &table[0];
+    for (int i = 1; i < NPROC; i++) {
+        struct process *c = &table[i];
+        if (c->state == P_UNUSED || c->parent != p)
+            continue;
+        c->parent = &table[0];
+        c->orphan = true;
+        if (c->state == P_ZOMBIE)
+            notify_parent(c);
+    }
     p->exit_status = status;
     p->state = P_ZOMBIE;
     notify_parent(p);
@@ -242,6 +255,14 @@ int process_kill(int pid, int status)
     struct process *p = process_find(pid);
     if (!p || pid == 0 || p == cur || p->state == P_ZOMBIE)
         return -ESRCH;
+    if (p->state == P_BLOCKED) {
+        /* It is inside the kernel waiting for a device; pulling its address
+         * space now would leave the device mid-request. It dies on its way
+         * back to user mode (syscall_entry). */
+        p->kill_status = status;
+        kprintf("pid %d (%s) will be killed when its I/O ends\n", p->pid, p->name);
+        return 0;
+    }
     uint32_t flags = irq_save();
     /* It is not running (one CPU, and we are running), so its kernel stack is
      * idle: nothing will ever switch back to it. */
@@ -251,10 +272,12 @@ int process_kill(int pid, int status)
     return 0;
 }
 
-int process_wait(int pid, int *status)
+static int wait_for(int pid, int *status, bool block)
 {
     uint32_t flags = irq_save();
     for (;;) {
+        if (cur == &table[0])
+            process_reap(false);
         bool any = false;
         for (int i = 1; i < NPROC; i++) {
             struct process *c = &table[i];
@@ -270,9 +293,9 @@ int process_wait(int pid, int *status)
             irq_restore(flags);
             return id;
         }
-        if (!any) {
+        if (!any || !block) {
             irq_restore(flags);
-            return -ECHILD;
+            return any ? 0 : -ECHILD;
         }
         cur->state = P_WAITING;
         cur->wait_pid = pid;
@@ -280,12 +303,25 @@ int process_wait(int pid, int *status)
     }
 }
 
-void process_reap_orphans(void)
+int process_wait(int pid, int *status)
+{
+    return wait_for(pid, status, true);
+}
+
+int process_wait_nohang(int pid, int *status)
+{
+    return wait_for(pid, status, false);
+}
+
+void process_reap(bool own_children)
 {
     for (int i = 1; i < NPROC; i++) {
         struct process *c = &table[i];
-        if (c->state == P_ZOMBIE && c->parent == &table[0]) {
-            kprintf("pid %d (%s) exited with status %d\n", c->pid, c->name, c->exit_status);
+        if (c->state == P_ZOMBIE && c->parent == &table[0] && (own_children || c->orphan)) {
+            /* Orphans are collected silently, as init does; the shell's own
+             * background jobs are reported. */
+            if (!c->orphan)
+                kprintf("pid %d (%s) exited with status %d\n", c->pid, c->name, c->exit_status);
             free_process(c);
         }
     }
@@ -294,10 +330,16 @@ void process_reap_orphans(void)
 void process_sleep(uint32_t ms)
 {
     uint32_t flags = irq_save();
-    cur->wake_tick = pit_ticks() + (ms * PIT_HZ + 999) / 1000;
+    cur->wake_tick = pit_ticks() + ms_to_ticks(ms);
     cur->state = P_SLEEPING;
     schedule();
     irq_restore(flags);
+}
+
+uint64_t ms_to_ticks(uint32_t ms)
+{
+    /* In 64 bits: ms * 100 overflows 32 bits past 42949672 ms (12 hours). */
+    return ((uint64_t)ms * PIT_HZ + 999) / 1000;
 }
 
 bool sched_started(void)
@@ -308,7 +350,7 @@ bool sched_started(void)
 bool process_block(uint32_t timeout_ms)
 {
     cur->woken = false;
-    cur->wake_tick = pit_ticks() + (timeout_ms * PIT_HZ + 999) / 1000;
+    cur->wake_tick = pit_ticks() + ms_to_ticks(timeout_ms);
     cur->state = P_BLOCKED;
     schedule();
     return cur->woken;
@@ -320,6 +362,16 @@ void process_wake(struct process *p)
         p->woken = true;
         p->state = P_READY;
     }
+}
+
+void sched_idle(void)
+{
+    uint32_t flags = irq_save();
+    if (sched_others_ready())
+        schedule();
+    else
+        __asm__ volatile("sti; hlt" ::: "memory");
+    irq_restore(flags);
 }
 
 bool sched_others_ready(void)
@@ -359,7 +411,10 @@ void schedule(void)
         cur = next;
         if (next->kstack)
             tss_set_kernel_stack((uint32_t)next->kstack + KSTACK_SIZE);
-        pte_t *pd = next->mm ? next->mm->pd : vmm_kernel_pd();
+        /* pid 0 only ever touches the kernel half, which every directory
+         * shares: it keeps whatever directory is loaded, and switching to it
+         * and back to the same process costs no CR3 load at all. */
+        pte_t *pd = next->mm ? next->mm->pd : vmm_current_pd();
         if (vmm_switch(pd) && next->mm && params_break_at("switch")) {
             kprintf("switch to pid %d (%s), page directory at phys 0x%08x\n", next->pid, next->name,
                     vmm_pd_phys(pd));

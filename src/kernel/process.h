@@ -29,6 +29,8 @@ struct process {
     uint64_t wake_tick; /* P_SLEEPING: when to wake */
     int wait_pid;       /* P_WAITING: the child waited for, or -1 for any */
     bool woken;         /* P_BLOCKED: set by process_wake() */
+    bool orphan;        /* its parent died: pid 0 collects it */
+    int kill_status;    /* > 0: killed while blocked in the kernel; dies on the way out */
     uint32_t slice;     /* ticks left in its time slice */
     uint32_t switches;  /* times it was given the CPU */
 };
@@ -45,20 +47,25 @@ int process_spawn(const char *name, int argc, char argv[][USER_ARG_LEN]);
 /* Waits for a child (pid, or -1 for any) to exit and reaps it: its pid and
  * *status, or -ECHILD if there is no such child. */
 int process_wait(int pid, int *status);
+/* The same without waiting: 0 if the child is still running. */
+int process_wait_nohang(int pid, int *status);
 /* Ends the current process with status; never returns. */
 void process_exit(int status) __attribute__((noreturn));
 /* Ends another process (the shell's kill): 0 or -ESRCH. */
 int process_kill(int pid, int status);
 /* Kills the current user process after a fault, saying why; never returns. */
 void process_die(const char *why, int status) __attribute__((noreturn));
-/* Frees every zombie whose parent is pid 0 and that nobody waits for. */
-void process_reap_orphans(void);
+/* For pid 0: frees its zombie children, printing their status; with
+ * own_children false only the orphans it inherited. */
+void process_reap(bool own_children);
 /* Prints the process table (the shell's ps). */
 void process_print_table(void);
 /* Gives up the CPU: runs the next ready process (or idles until one is). */
 void schedule(void);
 /* Called on every timer tick: wakes sleepers, preempts user code. */
 void sched_tick(struct regs *r);
+/* Timer ticks in ms milliseconds, rounded up. */
+uint64_t ms_to_ticks(uint32_t ms);
 /* Puts the current process to sleep for ms milliseconds. */
 void process_sleep(uint32_t ms);
 /* Blocks the current process until process_wake() or until timeout_ms
@@ -69,6 +76,9 @@ bool process_block(uint32_t timeout_ms);
 void process_wake(struct process *p);
 /* True once the scheduler runs (drivers poll before that). */
 bool sched_started(void);
+/* For pid 0 when it has nothing to do: runs the others if any are ready,
+ * else halts until the next interrupt. */
+void sched_idle(void);
 /* True if a process other than the current one is ready to run. */
 bool sched_others_ready(void);
 

@@ -87,6 +87,16 @@ int serial_trygetc(void)
     return c;
 }
 
+bool serial_take(char c)
+{
+    uint32_t flags = irq_save();
+    bool match = rx_tail != rx_head && rx_buf[rx_tail] == c;
+    if (match)
+        rx_tail = (rx_tail + 1) % sizeof rx_buf;
+    irq_restore(flags);
+    return match;
+}
+
 char serial_getc(void)
 {
     for (;;) {
@@ -99,11 +109,9 @@ char serial_getc(void)
             cpu_sti();
             return c;
         }
-        /* While the shell waits for a key, the processes run. */
-        if (sched_others_ready()) {
-            schedule();
-            continue;
-        }
-        __asm__ volatile("sti; hlt" ::: "memory");
+        /* While the shell waits for a key, the processes run, and pid 0
+         * collects the ones that ended. */
+        process_reap(true);
+        sched_idle();
     }
 }

@@ -12,6 +12,8 @@ void serial_enable_input(void);
 void serial_putc(char c);
 /* Returns the next received byte, or -1 if none has arrived. */
 int serial_trygetc(void);
+/* Takes the next received byte if it is c; true if it was. */
+bool serial_take(char c);
 /* Waits (halting the CPU between interrupts) for the next received byte. */
 char serial_getc(void);
 

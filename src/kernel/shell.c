@@ -201,8 +201,15 @@ static void cmd_run(int argc, char **argv)
         kprintf("started pid %d (%s)\n", pid, argv[1]);
         return;
     }
+    /* Wait without blocking, so that Ctrl-C can reach the program. */
     int status;
-    process_wait(pid, &status);
+    while (process_wait_nohang(pid, &status) != pid) {
+        if (serial_take(0x03)) {
+            kprintf("^C\n");
+            process_kill(pid, EXIT_KILLED_INT);
+        }
+        sched_idle();
+    }
     kprintf("pid %d (%s) exited with status %d\n", pid, argv[1], status);
 }
 
@@ -320,6 +327,6 @@ void shell_run(void)
         }
         if (i == NCOMMANDS)
             kprintf("%s: no such command (try 'help')\n", argv[0]);
-        process_reap_orphans();
+        process_reap(true);
     }
 }

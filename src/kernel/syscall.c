@@ -42,6 +42,10 @@ static long sys_write(struct regs *r)
     uint32_t fd = r->ebx, buf = r->ecx, len = r->edx;
     if (fd != 1 && fd != 2)
         return -EBADF;
+    /* A bounded amount per call: the kernel runs with interrupts off, and
+     * a write of gigabytes would stall everyone (and touch every page). */
+    if (len > WRITE_MAX)
+        len = WRITE_MAX;
     int rc = mm_check_user(current()->mm, buf, len, false);
     if (rc < 0)
         return rc;
@@ -142,6 +146,9 @@ static void syscall_entry(struct regs *r)
     uint32_t nr = r->eax;
     long rc = nr < SYSCALL_COUNT && calls[nr] ? calls[nr](r) : -ENOSYS;
     r->eax = (uint32_t)rc;
+    /* Killed while it waited inside the kernel: die before user mode. */
+    if (current()->kill_status)
+        process_exit(current()->kill_status);
 }
 
 void syscall_init(void)

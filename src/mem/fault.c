@@ -82,11 +82,12 @@ static void user_fault(struct regs *r, uint32_t addr)
                          : write        ? "write to"
                                         : "read from";
     char why[160];
-    uint32_t guard = USER_STACK_TOP - USER_STACK_MAX - PAGE_SIZE;
+    uint32_t stack_end = USER_STACK_TOP - USER_STACK_MAX;
     fmt_snprintf(why, sizeof why, "%s 0x%08x (%s, user) at eip 0x%08x%s", access, addr,
                  r->error_code & PF_PRESENT ? "protection" : "not present", r->eip,
-                 addr >= guard && addr < guard + PAGE_SIZE ? ": stack overflow into the guard page"
-                                                           : "");
+                 addr < stack_end && addr >= stack_end - USER_STACK_GAP
+                     ? ": stack overflow past its 64 KiB limit"
+                     : "");
     process_die(why, EXIT_KILLED_SEGV);
 }
 

@@ -23,8 +23,9 @@
 #include "mem/layout.h"
 #include "mem/memmap.h"
 
-#define MAX_RANGES 128
-#define FOUR_GIB   0x100000000ULL
+#define MAX_RANGES     128
+#define FOUR_GIB       0x100000000ULL
+#define NORMAL_RESERVE 256 /* frames (1 MiB) of Normal that user pages may not take */
 
 static struct buddy_zone zones[PMM_NR_ZONES];
 static bool zone_present[PMM_NR_ZONES];
@@ -165,10 +166,17 @@ static struct buddy_zone *zone_of(uint32_t pfn)
 
 uint32_t pmm_alloc(unsigned order, unsigned where)
 {
-    if (where != PMM_NORMAL && zone_present[ZONE_HIGHMEM]) {
-        uint32_t pfn = buddy_alloc(&zones[ZONE_HIGHMEM], order);
-        if (pfn != BUDDY_NO_PFN)
-            return pfn << PAGE_SHIFT;
+    if (where != PMM_NORMAL) {
+        if (zone_present[ZONE_HIGHMEM]) {
+            uint32_t pfn = buddy_alloc(&zones[ZONE_HIGHMEM], order);
+            if (pfn != BUDDY_NO_PFN)
+                return pfn << PAGE_SHIFT;
+        }
+        /* User pages leave the last NORMAL_RESERVE frames of Normal to the
+         * kernel: a process that eats all memory must not leave the kernel
+         * without page tables, kernel stacks or heap to clean up with. */
+        if (buddy_nr_free(&zones[ZONE_NORMAL]) < NORMAL_RESERVE + (1u << order))
+            return 0;
     }
     uint32_t pfn = buddy_alloc(&zones[ZONE_NORMAL], order);
     return pfn == BUDDY_NO_PFN ? 0 : pfn << PAGE_SHIFT;

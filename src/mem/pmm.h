@@ -12,8 +12,9 @@
 enum pmm_zone_id { ZONE_NORMAL, ZONE_HIGHMEM, PMM_NR_ZONES };
 
 /* Where pmm_alloc may take frames from. */
-#define PMM_NORMAL 0x1u                /* only frames with a kernel mapping */
-#define PMM_ANY    (PMM_NORMAL | 0x2u) /* HighMem first, then Normal */
+#define PMM_NORMAL 0x1u /* only frames with a kernel mapping */
+/* User pages: HighMem first, then Normal, but never its last 1 MiB. */
+#define PMM_ANY    (PMM_NORMAL | 0x2u)
 
 /* Builds the zones from the boot memory map, keeping out the first MiB, the
  * kernel, the boot information, the modules and the descriptor array. */

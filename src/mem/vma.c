@@ -9,6 +9,7 @@
 #include "kernel/abi.h"
 #include "kernel/console.h"
 #include "kernel/errno.h"
+#include "kernel/panic.h"
 #include "mem/highmem.h"
 #include "mem/kheap.h"
 #include "mem/layout.h"
@@ -54,7 +55,8 @@ void mm_destroy(struct mm *mm)
         mm->vmas = v->next;
         kfree(v);
     }
-    vmm_pd_destroy(mm->pd);
+    if (vmm_pd_destroy(mm->pd) < 0)
+        panic("mm_destroy: the directory at phys 0x%08x is still loaded", vmm_pd_phys(mm->pd));
     kfree(mm);
 }
 
@@ -106,7 +108,10 @@ int vma_fault_in(struct mm *mm, uint32_t va, bool write)
     if (!pa)
         return -ENOMEM;
     frame_zero(pa);
-    return vmm_map(mm->pd, page_down(va), pa, pte_flags_for(v));
+    int rc = vmm_map(mm->pd, page_down(va), pa, pte_flags_for(v));
+    if (rc < 0)
+        pmm_free(pa, 0);
+    return rc;
 }
 
 int mm_check_user(struct mm *mm, uint32_t va, uint32_t len, bool write)
@@ -158,7 +163,9 @@ int mm_sbrk(struct mm *mm, int32_t delta, uint32_t *old_brk)
 {
     uint32_t old = mm->brk, new = old + (uint32_t)delta;
     struct vma *heap = vma_find(mm, mm->heap_start);
-    uint32_t limit = USER_STACK_TOP - USER_STACK_MAX - PAGE_SIZE; /* keep the guard page free */
+    /* The gap below the stack stays empty, so that no stack frame, however
+     * large, can step over it into the heap. */
+    uint32_t limit = USER_STACK_TOP - USER_STACK_MAX - USER_STACK_GAP;
     if ((delta > 0 && (new < old || new > limit)) || (delta < 0 && new > old) ||
         new < mm->heap_start)
         return -ENOMEM;

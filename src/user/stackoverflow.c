@@ -1,4 +1,4 @@
-/* stackoverflow: endless recursion runs into the guard page below the
+/* stackoverflow: endless recursion runs into the unmapped gap below the
  * USER_STACK_MAX stack, and the kernel kills the program. */
 #include "libc.h"
 

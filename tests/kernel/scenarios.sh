@@ -71,7 +71,7 @@ scenario cmdline-bad-test --boot iso --args "test=nosuchtest" --input "poweroff"
 # Deliberate CPU exceptions: each must give the named panic report.
 panic_report=(--expect '^  eax=[0-9a-f]{8} ebx=[0-9a-f]{8} ecx=[0-9a-f]{8} edx=[0-9a-f]{8}'
     --expect '^  eip=c01[0-9a-f]{5} eflags=[0-9a-f]{8} cs=0008'
-    --expect '^  cr0=80010011 cr2=[0-9a-f]{8} cr3=[0-9a-f]{8} cr4=[0-9a-f]{8}'
+    --expect '^  cr0=80010015 cr2=[0-9a-f]{8} cr3=[0-9a-f]{8} cr4=[0-9a-f]{8}'
     --expect '^  backtrace:' --expect '^System halted\.')
 scenario divide-error --args "test=divzero" --status panic \
     --expect '^PANIC: CPU exception 0 #DE \(Divide Error\), error code 0x0' "${panic_report[@]}"
@@ -152,7 +152,7 @@ scenario procs --args "test=procs" --timeout 60 --reject '^not ok' \
     --expect '^parent 4: child [0-9]+ exited with status 42$' \
     --expect '^hello from pid 5 \(parent 0\), argc 2$' --expect '^argv\[1\] = world$' \
     --expect '^ok [0-9]+ - no frame leaked: ([0-9]+) in use before, \1 after' \
-    --expect "^ktest: 'procs' done: 13 ok, 0 not ok"
+    --expect "^ktest: 'procs' done: 14 ok, 0 not ok"
 
 # Hostile programs end as they must while a bystander finishes intact.
 scenario hostile --args "test=hostile" --module tests/kernel/module.txt --timeout 90 \
@@ -161,13 +161,17 @@ scenario hostile --args "test=hostile" --module tests/kernel/module.txt --timeou
     --expect '^pid [0-9]+ \(writekernel\) killed: write to 0xc0100000 \(protection, user\) at eip 0x0804[0-9a-f]{4}$' \
     --expect '^pid [0-9]+ \(readkernel\) killed: read from 0xc0110000 \(protection, user\)' \
     --expect '^pid [0-9]+ \(jumpkernel\) killed: instruction fetch from 0xc0100000 \(protection, user\) at eip 0xc0100000$' \
-    --expect '^pid [0-9]+ \(stackoverflow\) killed: write to 0xbffef[0-9a-f]{3} \(not present, user\) .*: stack overflow into the guard page$' \
+    --expect '^pid [0-9]+ \(stackoverflow\) killed: write to 0xbffef[0-9a-f]{3} \(not present, user\) .*: stack overflow past its 64 KiB limit$' \
+    --expect '^pid [0-9]+ \(stackclash\) killed: write to 0xbff[0-9a-f]{5} \(not present, user\) .*: stack overflow past its 64 KiB limit$' \
+    --expect '^pid [0-9]+ \(usefpu\) killed: CPU exception 7 #NM \(Device Not Available\) at eip 0x0804[0-9a-f]{4}$' \
+    --expect '^bigwrite: write of 4194304 bytes returned 4096$' \
+    --expect '^orphans: 100 orphans made$' \
     --expect '^badptr: all [0-9]+ checks passed$' --expect '^badsyscall: -38 -38 -38$' \
     --expect '^forkbomb: [0-9]+ children, then fork returned -11$' \
     --expect '^bystander [0-9]+: intact after 100 rounds$' \
     --expect '^exec module\.txt: not a program Pagoda can run: ' \
     --expect '^ok [0-9]+ - no frame leaked: ([0-9]+) in use before, \1 after' \
-    --expect "^ktest: 'hostile' done: 25 ok, 0 not ok"
+    --expect "^ktest: 'hostile' done: 33 ok, 0 not ok"
 
 # The shell drives processes: run, background jobs, ps, vmmap, pgdir, kill.
 scenario shell-processes --timeout 60 \
@@ -227,3 +231,9 @@ scenario ata-eio --args "test=ata_eio" --reject '^not ok' \
     --expect '^ata: hda: read of sector 2128 failed: status 0x41, error 0x04 \(command aborted\)$' \
     --expect '^ata: hda: giving up on the read of sector 2128 after 3 attempts: -EIO$' \
     --expect "^ktest: 'ata_eio' done: 5 ok, 0 not ok"
+
+# Ctrl-C ends a foreground program; the shell takes commands again.
+scenario shell-ctrl-c --timeout 30 --input $'run spin\n\x03run orphans\nps\npoweroff' \
+    --expect '^\^C$' --expect '^pid 1 \(spin\) exited with status 130$' \
+    --expect '^orphans: 100 orphans made$' --expect '^pid 2 \(orphans\) exited with status 0$' \
+    --expect '^    0     0  running   kernel' --reject '^    [0-9]+ +[0-9]+  zombie' --expect '^powering off'
