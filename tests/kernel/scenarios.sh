@@ -88,6 +88,8 @@ scenario panic --args "test=panic" --status panic \
 # the kernel's mapping where it has one, checked, freed, and the free lists
 # come back exactly as they were.
 pmm_checks=(--expect "^ktest: 'pmm' done: (6|12) ok, 0 not ok" --reject '^not ok')
+scenario pmm-4m --args "test=pmm" --qemu "-m 4" "${pmm_checks[@]}" \
+    --expect '^ok 1 - zone Normal: allocated all [0-9]{3} free frames'
 scenario pmm-8m --args "test=pmm" --qemu "-m 8" "${pmm_checks[@]}" \
     --expect '^ok 1 - zone Normal: allocated all 1[0-9]{3} free frames' \
     --expect '^pmm: reserved 0x00100000-0x001[0-9a-f]{5} kernel image'
