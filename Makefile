@@ -144,7 +144,7 @@ unit-build: $(UNIT_TESTS)
 unit: $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do $$t || exit 1; done
 
-$(HOST)/test_%: tests/unit/test_%.c $(CORE_SRCS) $(wildcard src/*/*.h)
+$(HOST)/test_%: tests/unit/test_%.c tests/unit/unit.h $(CORE_SRCS) $(wildcard src/*/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
 	@$(HOSTCC) $(HOST_CFLAGS) $< $(CORE_SRCS) -o $@ $(CHECK_LIBS)

@@ -1,5 +1,5 @@
 /* Host tests for the buddy allocator (src/mem/buddy.c). */
-#include <check.h>
+#include "unit.h"
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -988,9 +988,5 @@ static Suite *buddy_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(buddy_suite());
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return unit_run(buddy_suite());
 }

@@ -1,5 +1,5 @@
 /* Host tests of the kernel command-line parser (src/kernel/cmdline.c). */
-#include <check.h>
+#include "unit.h"
 #include <string.h>
 
 #include "kernel/cmdline.h"
@@ -151,9 +151,5 @@ int main(void)
     tcase_add_test(tc, test_has);
     tcase_add_test(tc, test_error_texts);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return unit_run(s);
 }

@@ -1,6 +1,6 @@
 /* Host tests of the kernel's 64-bit division helpers (src/kernel/div64.c),
  * against the host CPU's own 64-bit division. */
-#include <check.h>
+#include "unit.h"
 #include <stdint.h>
 
 uint64_t __udivmoddi4(uint64_t n, uint64_t d, uint64_t *rem);
@@ -9,14 +9,10 @@ uint64_t __umoddi3(uint64_t n, uint64_t d);
 int64_t __divdi3(int64_t n, int64_t d);
 int64_t __moddi3(int64_t n, int64_t d);
 
-/* A fixed xorshift generator so every run checks the same numbers. */
 static uint64_t rng = 0x9E3779B97F4A7C15ULL;
 static uint64_t next(void)
 {
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
+    return unit_random(&rng);
 }
 
 START_TEST(test_edges)
@@ -61,9 +57,5 @@ int main(void)
     tcase_add_test(tc, test_edges);
     tcase_add_test(tc, test_random_against_hardware);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return unit_run(s);
 }

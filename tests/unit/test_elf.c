@@ -4,7 +4,7 @@
  * ABI gives, independently of the parser's own offset table. The parser is
  * always handed a heap block of exactly the image's length, so AddressSanitizer
  * reports any read past the end. */
-#include <check.h>
+#include "unit.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -966,11 +966,5 @@ static Suite *elf_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(elf_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_ENV);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return unit_run(elf_suite());
 }

@@ -1,6 +1,6 @@
 /* Host tests of the kernel's formatter (src/kernel/fmt.c), checked against
  * the C library's snprintf where the two must agree. */
-#include <check.h>
+#include "unit.h"
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -145,9 +145,5 @@ int main(void)
     tcase_add_test(tc, test_malformed_formats);
     tcase_add_test(tc, test_callback_sees_every_char);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return unit_run(s);
 }

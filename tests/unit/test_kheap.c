@@ -7,7 +7,7 @@
  * freed. The misuse tests write past objects inside a page the heap holds
  * (one ASan allocation, so ASan lets them); nothing here reads a page after
  * the heap gave it back, and ASan would catch the heap doing so. */
-#include <check.h>
+#include "unit.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1185,9 +1185,5 @@ int main(void)
     tcase_add_test(tc, test_error_names);
     tcase_add_loop_test(tc, test_random_storm, 0, 2);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return unit_run(s);
 }

@@ -5,7 +5,7 @@
  * The binary runs from the repository root (it calls scripts/mkdisk.sh).
  * If PAGODA_DISK_IMAGE names an image, it is checked as well: it must have a
  * usable swap partition with a valid swap header. */
-#include <check.h>
+#include "unit.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -598,11 +598,5 @@ static Suite *mbr_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(mbr_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_ENV);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return unit_run(mbr_suite());
 }

@@ -5,7 +5,7 @@
  * reference that classifies every KiB and every 4 KiB page of a small
  * address space, and random subtractions and searches checked against a
  * page bitmap. */
-#include <check.h>
+#include "unit.h"
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -782,9 +782,5 @@ int main(void)
     tcase_add_test(tx, test_random_maps_against_reference);
     suite_add_tcase(s, tx);
 
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return unit_run(s);
 }

@@ -1,5 +1,5 @@
 /* Host tests of the page table entry layout (src/mem/pte.h). */
-#include <check.h>
+#include "unit.h"
 
 #include "mem/pte.h"
 
@@ -57,9 +57,5 @@ int main(void)
     tcase_add_test(tc, test_present_entries);
     tcase_add_test(tc, test_swap_entries);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return unit_run(s);
 }

@@ -4,7 +4,7 @@
  * known label and UUID), headers whose bad-page list the test writes, and
  * headers broken in every way the parser must catch. Needs mkswap (util-linux)
  * on the PATH or in /usr/sbin or /sbin; no root. */
-#include <check.h>
+#include "unit.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -516,15 +516,10 @@ static Suite *swap_header_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(swap_header_suite());
-    int failed;
-
     /* One scratch directory for every mkswap run, made before the tests
      * fork so each child sees its name. */
     make_work_dir();
-    srunner_run_all(sr, CK_ENV);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int status = unit_run(swap_header_suite());
     remove_work_dir();
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return status;
 }
