@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `make test`: every test Pagoda has, in one run, ending with one line
 #   N passed, N failed
-# Stages: host unit tests (check, ASan+UBSan), kernel builds with clang and
-# gcc, kernel scenarios in QEMU, Bochs debugger checks. Each result is a
+# Stages: host unit tests (check, ASan+UBSan), a short run of each fuzz
+# target, kernel builds with clang and gcc, kernel scenarios in QEMU, Bochs
+# debugger checks. Each result is a
 # PASS/FAIL line; failures are listed again at the end with their logs.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -36,6 +37,17 @@ if make -s --no-print-directory unit-build; then
 else
     record FAIL "unit/build"
 fi
+
+echo "== fuzz targets, 5 s each (make fuzz runs them longer)"
+for f in tests/fuzz/fuzz_*.c; do
+    name=$(basename "$f" .c)
+    if make -s --no-print-directory "build/host/$name" > "build/$name.log" 2>&1 &&
+        FUZZ_SECONDS=5 scripts/fuzz.sh "build/host/$name" >> "build/$name.log" 2>&1; then
+        record PASS "fuzz/$name ($(sed -nE 's/^stat::number_of_executed_units: *//p' "build/$name.log") runs)"
+    else
+        record FAIL "fuzz/$name (log: build/$name.log)"
+    fi
+done
 
 echo "== kernel and user program builds (-Wall -Wextra -Werror)"
 for cc in clang gcc; do
