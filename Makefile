@@ -80,7 +80,12 @@ ARGS ?=
 all: kernel user iso
 
 kernel: $(KERNEL)
+# Also drops programs whose source is gone: every file in build/.../user/
+# goes into the ISO and into -initrd.
 user: $(USER_BINS)
+	@for f in $(BUILD)/user/*; do \
+		case " $(USER_BINS) " in *" $$f "*) ;; *) rm -f "$$f"; echo "  RM      $$f (no source)";; esac; \
+	done
 iso: $(ISO)
 
 $(BUILD)/obj/%.o: src/%.c

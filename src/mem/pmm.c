@@ -46,19 +46,45 @@ static void print_size(uint64_t bytes)
         kprintf("%llu KiB", (bytes + 1023) >> 10);
 }
 
-/* Takes [start, end) out of the usable ranges and says how much RAM that cost. */
-static void reserve(uint64_t start, uint64_t end, const char *what)
+/* Takes [start, end) out of the usable ranges; returns the RAM that cost
+ * (0 when it lay in memory already excluded, like the first MiB). */
+static uint64_t take_out(uint64_t start, uint64_t end, const char *what)
 {
     if (end <= start)
-        return;
+        return 0;
     uint64_t before = memmap_total(ranges, nranges);
     int n = memmap_subtract(ranges, nranges, MAX_RANGES, start, end);
     if (n < 0)
         panic("pmm: more than %d free ranges while reserving %s", MAX_RANGES, what);
     nranges = n;
+    return before - memmap_total(ranges, nranges);
+}
+
+/* Takes a range out and says what it cost, if anything. */
+static void reserve(uint64_t start, uint64_t end, const char *what)
+{
+    uint64_t cost = take_out(start, end, what);
+    if (!cost)
+        return;
     kprintf("pmm: reserved 0x%08llx-0x%08llx %-22s ", start, end - 1, what);
-    print_size(before - memmap_total(ranges, nranges));
+    print_size(cost);
     kprintf(" of RAM\n");
+}
+
+/* The boot information: modules add up to one line, the rest as reserve(). */
+static uint64_t module_cost;
+static uint32_t module_count;
+
+static void reserve_boot_info(uint64_t start, uint64_t end, const char *what)
+{
+    if (strcmp(what, "module") == 0) {
+        module_cost += take_out(start, end, what);
+        module_count++;
+    } else if (strcmp(what, "module name") == 0) {
+        module_cost += take_out(start, end, what);
+    } else {
+        reserve(start, end, what);
+    }
 }
 
 static void report_map_problems(const struct memmap_stats *st)
@@ -116,7 +142,12 @@ void pmm_init(void)
      * old DMA and firmware habits make it not worth the trouble. */
     reserve(0, 0x100000, "first MiB");
     reserve(VIRT_TO_PHYS(_kernel_start), VIRT_TO_PHYS(_kernel_end), "kernel image");
-    multiboot_for_each_used(reserve);
+    multiboot_for_each_used(reserve_boot_info);
+    if (module_count) {
+        kprintf("pmm: reserved %u boot modules (user programs) %*s", module_count, 3, "");
+        print_size(module_cost);
+        kprintf(" of RAM\n");
+    }
 
     /* The descriptor array covers every frame up to the highest usable one;
      * it must itself lie in directly mapped RAM. */
