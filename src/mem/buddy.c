@@ -40,22 +40,35 @@
  * the smallest list) cut into single frames; when it is full, the freed frame
  * goes straight to the buddy lists. Either way one operation does at most one
  * split or merge chain. Cached frames count as free, but they hide potential
- * merges, so a larger allocation that finds nothing drains the cache and
- * tries once more (that one call costs up to BUDDY_HOT_MAX frees).
+ * merges: a larger allocation that finds nothing on the lists looks at each
+ * cached frame (two descriptors: its order-0 buddy, and the first frame of
+ * the other half of the block asked for) and drains only those that may
+ * complete such a block, then tries again. Frames that fail the look stay
+ * cached; no block of that order can hide behind them, so a request refused
+ * is one that buddy_drain would not have saved either.
  *
  * Cost: buddy_alloc and buddy_free are laid out as a few instructions for the
- * hot cache, then a call to the general path; splitting and joining are
- * out-of-line loops that run only when there is something to split or join.
- * Flags and order share one 32-bit word (page.state), so "is this the head of
- * a free block of order k" is a single comparison. tests/bench/ measures it.
+ * hot cache, then a call to the general path. Flags and order share one
+ * 32-bit word (page.state), so checking a free ("the head of an allocated
+ * block of this order") and testing a buddy ("the head of a free block of
+ * this order") are one comparison each; telling a misuse apart is left to a
+ * cold function. A free looks at its buddy once; only when that is free does
+ * it enter the join chain (join_and_push), which is unrolled, one step per
+ * order with the order's constants built in, and which finds buddies as
+ * offsets inside one aligned block known to lie in the zone, so that no step
+ * needs a bounds check. tests/bench/ measures all of it, worst cases
+ * included.
  */
 #include "mem/buddy.h"
 
 #include "kernel/errno.h"
 
-/* Rare paths are kept out of line so that the common ones stay short. */
+/* Rare paths are kept out of line so that the common ones stay short; the
+ * steps of the join chain are always copied in, whatever the compiler's own
+ * estimate, since they are written to work with constants (join_chain). */
 #define BUDDY_COLD     __attribute__((noinline, cold))
 #define BUDDY_NOINLINE __attribute__((noinline))
+#define BUDDY_INLINE   inline __attribute__((always_inline))
 
 static void record(struct buddy_zone *z, int reason, uint32_t pfn, uint32_t order,
                    uint32_t block_pfn)
@@ -67,16 +80,55 @@ static void record(struct buddy_zone *z, int reason, uint32_t pfn, uint32_t orde
     z->nr_misuse++;
 }
 
-/* ---- split and merge ----------------------------------------------------
- * These two loops are the whole algorithm and the cost of every operation,
- * so they are written with their induction variables spelled out: `bit` is
- * 2^order, `want` the page state a free head of that order has, `area` its
- * free list. */
+/* ---- the free lists ------------------------------------------------------ */
+
+/* Take b, a free head of order k, off its list `area`, mending the links
+ * on either side; when b had neither, the list is empty now and leaves the
+ * non-empty mask. */
+static BUDDY_INLINE void list_unlink(struct buddy_zone *z, struct page *map,
+                                     struct buddy_free_area *area, const struct page *b, unsigned k)
+{
+    uint32_t next = b->next, prev = b->prev;
+
+    if (prev != BUDDY_NIL) {
+        map[prev].next = next;
+        if (next != BUDDY_NIL)
+            map[next].prev = prev;
+    } else if (next != BUDDY_NIL) {
+        area->head = next;
+        map[next].prev = BUDDY_NIL;
+    } else {
+        area->head = BUDDY_NIL;
+        z->nonempty &= ~(1u << k);
+    }
+    area->count--;
+}
+
+/* Push the free block at idx on the list of its order and mark its head. */
+static inline void list_push(struct buddy_zone *z, uint32_t idx, unsigned order)
+{
+    struct page *const map = z->map;
+    struct buddy_free_area *area = &z->area[order];
+    uint32_t head = area->head;
+
+    map[idx].state = PAGE_STATE(PG_FREE, order);
+    map[idx].next = head;
+    map[idx].prev = BUDDY_NIL;
+    if (head != BUDDY_NIL)
+        map[head].prev = idx;
+    area->head = idx;
+    area->count++;
+    z->nonempty |= 1u << order;
+}
+
+/* ---- split (allocation) -------------------------------------------------- */
 
 /* Take the first block of list `from`, the smallest non-empty list of order
  * >= to, and split it down to order `to`, putting each upper half on the
  * list of its order. Returns the index of the remaining lower block; its
- * descriptor is left for the caller to mark. */
+ * descriptor is left for the caller to mark. The loop is written with its
+ * induction variables spelled out: `bit` is 2^order, `want` the page state
+ * of a free head of that order, `area` its free list. */
 static inline uint32_t take_block(struct buddy_zone *z, unsigned from, unsigned to)
 {
     struct page *const map = z->map;
@@ -96,7 +148,8 @@ static inline uint32_t take_block(struct buddy_zone *z, unsigned from, unsigned 
     if (bit == stop)
         return idx;
     /* Every list between `to` and `from` is empty (that is why we came to
-     * `from`), so each upper half becomes the only block of its list. */
+     * `from`), so each upper half becomes the only block of its list, and
+     * the non-empty mask gets all their bits at once. */
     z->nonempty |= bit - stop;
     uint32_t want = PAGE_STATE(PG_FREE, from);
     do {
@@ -114,97 +167,178 @@ static inline uint32_t take_block(struct buddy_zone *z, unsigned from, unsigned 
     return idx;
 }
 
-/* Push the free block at idx, already counted in nr_listed, on the list of
- * its order. */
-static inline void list_push(struct buddy_zone *z, uint32_t idx, unsigned order)
-{
-    struct page *const map = z->map;
-    struct buddy_free_area *area = &z->area[order];
-    uint32_t head = area->head;
+/* ---- join (free) --------------------------------------------------------- */
 
-    map[idx].state = PAGE_STATE(PG_FREE, order);
-    map[idx].next = head;
-    map[idx].prev = BUDDY_NIL;
-    if (head != BUDDY_NIL)
-        map[head].prev = idx;
-    area->head = idx;
-    area->count++;
-    z->nonempty |= 1u << order;
+/* One step of the join chain: if the buddy of the block of order k at
+ * offset *x is a whole free block of order k, take the buddy off its list
+ * and join the two (the lower one heads the joined block).
+ *
+ * Offsets: the chain runs inside one aligned block (`top`, of order
+ * `limit`, see join_and_push) that lies wholly inside the zone, so no buddy
+ * needs a bounds check. *x is the block's offset from `top`, counted in bytes
+ * of descriptors (frame offset * 16): as `top` is aligned, the buddy's
+ * descriptor is at top + (*x ^ (16 << k)), one XOR and one add away, with no
+ * subtraction of the zone's base and no scaling. map is z->map, for the list
+ * links (which are zone indices). Everything is passed in so that it stays
+ * in registers across the stores.
+ *
+ * join_chain writes the chain out once per order, so k is a constant in
+ * each copy: the buddy's offset bit, the state it must have, its list and its
+ * bit in the non-empty mask are all immediates. A step that joins costs about
+ * twenty instructions, wherever the buddy sits on its list. */
+static BUDDY_INLINE bool join_step(struct buddy_zone *z, struct page *map, char *top, uintptr_t *x,
+                                   unsigned k)
+{
+    const uintptr_t step = sizeof(struct page) << k;
+    struct page *b = (struct page *)(top + (*x ^ step));
+    struct buddy_free_area *area = &z->area[k];
+
+    /* flags and order in one comparison: a free head of order k */
+    if (b->state != PAGE_STATE(PG_FREE, k))
+        return false;
+    list_unlink(z, map, area, b, k);
+    b->state = 0; /* a tail now (or the new head: marked when pushed) */
+    *x &= ~step;
+    return true;
 }
 
-/* The block at idx has a free buddy at bidx: join them, and again one order
- * up as long as the buddy is a whole free block of the same order, then push
- * the result. Out of line: most frees have nothing to join. */
-BUDDY_NOINLINE static void join_and_push(struct buddy_zone *z, uint32_t idx, uint32_t bidx,
-                                         unsigned order)
+/* Join the block of `order` at offset *x in `top` with its buddies as far
+ * as they go, but not above order `limit`; returns the order reached, and
+ * *x the offset of the joined block. This is the loop "for k = order..limit-1:
+ * join_step or stop" written out by hand, one line per order, so that each
+ * step works with constants. Lines below `order` are skipped; once a line
+ * has run, the `order <= k` tests that follow are known to hold and the
+ * compiler drops them. When `limit` is the constant BUDDY_MAX_ORDER, the
+ * `k >= limit` tests vanish too. */
+static BUDDY_INLINE unsigned join_chain(struct buddy_zone *z, struct page *map, char *top,
+                                        uintptr_t *x, unsigned order, unsigned limit)
+{
+    if (order <= 0 && (0 >= limit || !join_step(z, map, top, x, 0)))
+        return 0;
+    if (order <= 1 && (1 >= limit || !join_step(z, map, top, x, 1)))
+        return 1;
+    if (order <= 2 && (2 >= limit || !join_step(z, map, top, x, 2)))
+        return 2;
+    if (order <= 3 && (3 >= limit || !join_step(z, map, top, x, 3)))
+        return 3;
+    if (order <= 4 && (4 >= limit || !join_step(z, map, top, x, 4)))
+        return 4;
+    if (order <= 5 && (5 >= limit || !join_step(z, map, top, x, 5)))
+        return 5;
+    if (order <= 6 && (6 >= limit || !join_step(z, map, top, x, 6)))
+        return 6;
+    if (order <= 7 && (7 >= limit || !join_step(z, map, top, x, 7)))
+        return 7;
+    if (order <= 8 && (8 >= limit || !join_step(z, map, top, x, 8)))
+        return 8;
+    if (order <= 9 && (9 >= limit || !join_step(z, map, top, x, 9)))
+        return 9;
+    return BUDDY_MAX_ORDER;
+}
+_Static_assert(BUDDY_MAX_ORDER == 10, "join_chain has one step per order below BUDDY_MAX_ORDER");
+
+/* The largest order of an aligned block around pfn that lies inside the
+ * zone, for a pfn whose order-10 region does not (so the answer is below
+ * BUDDY_MAX_ORDER). The aligned block of order m around pfn starts at or
+ * after base iff pfn and base - 1 differ in some bit >= m, and ends before
+ * base + nframes iff pfn and base + nframes differ in some bit >= m. So the
+ * answer is the highest bit in which pfn differs from the closer of the two
+ * (for unsigned numbers, the smaller has the lower highest bit). */
+static inline unsigned edge_limit(const struct buddy_zone *z, uint32_t pfn)
+{
+    uint32_t below = pfn ^ (z->base_pfn - 1);
+    uint32_t above = pfn ^ (z->base_pfn + z->nframes);
+    return 31u - (unsigned)__builtin_clz(below < above ? below : above);
+}
+
+/* The block of `order` at zone index idx has a free buddy of the same
+ * order: join them, and again one order up as long as the buddy is a whole
+ * free block of the same order, then push the result. Out of line: most
+ * frees have nothing to join. Returns 0, for tail calls.
+ *
+ * The chain needs an aligned block around the block being freed that lies
+ * wholly inside the zone (join_step). Almost always that is its order-10
+ * region, and the chain can run up to BUDDY_MAX_ORDER with no limit test;
+ * only near the zone's two ends is it a smaller block, whose order then
+ * bounds the chain. The lists' counts and the non-empty mask are updated as
+ * the chain goes, not gathered for the end: each step touches a different
+ * list, with constants, so gathering saves nothing. */
+BUDDY_NOINLINE static int join_and_push(struct buddy_zone *z, uint32_t idx, unsigned order)
 {
     struct page *const map = z->map;
-    struct page *b = &map[bidx];
-    uint32_t pfn = z->base_pfn + idx;
-    uint32_t bit = 1u << order, nbit = ~bit;
-    uint32_t want = PAGE_STATE(PG_FREE, order);
-    struct buddy_free_area *area = &z->area[order];
+    const uint32_t base = z->base_pfn;
+    const uint32_t pfn = base + idx;
+    const uint32_t region_mask = (1u << BUDDY_MAX_ORDER) - 1;
+    /* The block's offset in its order-10 region, and the zone index where
+     * that region starts (a huge value, wrapped, if it starts below the
+     * zone). */
+    uint32_t off = pfn & region_mask;
+    uint32_t top = idx - off;
 
-    map[idx].state = 0; /* a tail, unless it stays the head */
-    for (;;) {
-        /* Unlink the buddy b; its list is empty afterwards iff it was
-         * the only block (no prev, no next). */
-        uint32_t next = b->next, prev = b->prev;
-        if (prev == BUDDY_NIL) {
-            area->head = next;
-            if (next == BUDDY_NIL)
-                z->nonempty &= nbit;
-            else
-                map[next].prev = BUDDY_NIL;
-        } else {
-            map[prev].next = next;
-            if (next != BUDDY_NIL)
-                map[next].prev = prev;
-        }
-        area->count--;
-        b->state = 0;
-        pfn &= nbit; /* the joined block starts at the lower buddy */
-        /* one order up: is the new buddy free too? */
-        bit <<= 1;
-        nbit = nbit << 1 | 1;
-        want += PAGE_STATE(0, 1);
-        area++;
-        bidx = (pfn ^ bit) - z->base_pfn;
-        if (bit == 1u << BUDDY_MAX_ORDER || bidx >= z->nframes)
-            break;
-        b = &map[bidx];
-        if (b->state != want)
-            break;
+    if (top < z->inner_lim) {
+        /* The common case: the region lies wholly inside the zone. */
+        uintptr_t x = off * sizeof(struct page);
+        order = join_chain(z, map, (char *)&map[top], &x, order, BUDDY_MAX_ORDER);
+        idx = top + (uint32_t)(x / sizeof(struct page));
+    } else {
+        /* Near either end of the zone: the largest aligned block around
+         * pfn that lies inside it. Its order is above `order`, since the
+         * first buddy was found inside the zone (free_block); telling the
+         * compiler so saves the first limit test. */
+        unsigned limit = edge_limit(z, pfn);
+        if (limit <= order)
+            __builtin_unreachable();
+        off = pfn & ((1u << limit) - 1);
+        top = idx - off;
+        uintptr_t x = off * sizeof(struct page);
+        order = join_chain(z, map, (char *)&map[top], &x, order, limit);
+        idx = top + (uint32_t)(x / sizeof(struct page));
     }
-    list_push(z, pfn - z->base_pfn, want >> 16);
+    list_push(z, idx, order);
+    return 0;
 }
 
-/* Give the block at idx back to the free lists, joining it with its buddy
- * as long as the buddy is a whole free block of the same order. A buddy
- * that is allocated, reserved, cached, split further or outside the zone
- * stops the joining. */
-static inline void free_block(struct buddy_zone *z, uint32_t idx, unsigned order)
+/* Give the block of `order` at pfn back to the free lists, joining it with
+ * its buddy as long as the buddy is a whole free block of the same order. A
+ * buddy that is allocated, reserved, cached, split further or outside the
+ * zone stops the joining. The block's head must already have state 0 (a
+ * tail, unless it stays the head: the push marks it) and refcount 0. Returns
+ * 0. */
+static inline int free_block(struct buddy_zone *z, uint32_t pfn, unsigned order)
 {
-    uint32_t bit = 1u << order;
+    const uint32_t bit = 1u << order;
     /* Alignment is on the absolute pfn. An index below the base wraps to
      * a huge value, so one comparison rejects both sides. */
-    uint32_t bidx = ((z->base_pfn + idx) ^ bit) - z->base_pfn;
+    uint32_t bidx = (pfn ^ bit) - z->base_pfn;
 
     z->nr_listed += bit;
+    /* Most frees join nothing: one look at the buddy decides. */
     if (order < BUDDY_MAX_ORDER && bidx < z->nframes &&
         z->map[bidx].state == PAGE_STATE(PG_FREE, order))
-        join_and_push(z, idx, bidx, order);
-    else
-        list_push(z, idx, order);
+        return join_and_push(z, pfn - z->base_pfn, order);
+    list_push(z, pfn - z->base_pfn, order);
+    return 0;
 }
 
-/* free_block for the rare callers, so that it is not copied into each. */
-BUDDY_NOINLINE static void free_block_out(struct buddy_zone *z, uint32_t idx, unsigned order)
+/* free_block for the rare callers (add_range, drains), so that it is not
+ * copied into each; they pass a free or cached head with refcount 0. */
+BUDDY_NOINLINE static void free_block_out(struct buddy_zone *z, uint32_t pfn, unsigned order)
 {
-    free_block(z, idx, order);
+    z->map[pfn - z->base_pfn].state = 0;
+    free_block(z, pfn, order);
 }
 
 /* ---- setup ------------------------------------------------------------- */
+
+/* A region is an aligned block of order BUDDY_MAX_ORDER. The one that
+ * starts at zone index r lies wholly inside a zone of nframes frames iff
+ * r < inner_lim(nframes) (r wraps to a huge value when the region starts
+ * below the zone); join_and_push relies on it. */
+static uint32_t inner_lim(uint32_t nframes)
+{
+    const uint32_t region = 1u << BUDDY_MAX_ORDER;
+    return nframes >= region ? nframes - region + 1 : 0;
+}
 
 static void set_batch_order(struct buddy_zone *z)
 {
@@ -225,6 +359,7 @@ int buddy_init(struct buddy_zone *z, struct page *map, uint32_t base_pfn, uint32
     z->base_pfn = base_pfn;
     z->nframes = nframes;
     z->nonempty = 0;
+    z->inner_lim = inner_lim(nframes);
     for (unsigned k = 0; k <= BUDDY_MAX_ORDER; k++) {
         z->area[k].head = BUDDY_NIL;
         z->area[k].count = 0;
@@ -278,7 +413,7 @@ int buddy_add_range(struct buddy_zone *z, uint32_t pfn, uint32_t count)
         for (uint32_t i = 0; i < n; i++)
             z->map[idx + i].state = 0;
         z->map[idx].refcount = 0;
-        free_block_out(z, idx, order); /* may join a neighbour added earlier */
+        free_block_out(z, pfn, order); /* may join a neighbour added earlier */
         pfn += n;
         idx += n;
         count -= n;
@@ -295,14 +430,37 @@ BUDDY_COLD static uint32_t alloc_refused(struct buddy_zone *z, unsigned order)
 }
 
 /* No list holds a block of this order or more. Cached frames are free but
- * unmerged: draining them may build one, unless there are too few free
- * frames anyway. */
+ * unmerged, so such a block may hide behind them. A cached frame can only be
+ * part of one if the frame next to it (its order-0 buddy) is free too,
+ * cached or a free order-0 block (a larger free block around it would
+ * contain the cached frame), and so is the first frame of the other half of
+ * that block (a free head, or cached). Both looks are necessary conditions,
+ * so a frame that fails either stays cached: no block of this order is
+ * hiding behind it, and draining others does not change that (it only turns
+ * cached frames into listed ones). The frames that pass are drained, until
+ * the lists hold a block large enough. So a request refused here would be
+ * refused after buddy_drain too, but the cache is not emptied for nothing. */
 BUDDY_NOINLINE static uint32_t alloc_short(struct buddy_zone *z, unsigned order)
 {
-    if (z->hot_count != 0 && buddy_nr_free(z) >= (1u << order)) {
-        buddy_drain(z);
-        if (z->nonempty >> order)
-            return buddy_alloc(z, order); /* cannot come back here: the cache is empty */
+    /* Nothing cached, too few free frames, or order 0 (which any cached
+     * frame would have served): the answer is already known. */
+    if (z->hot_count != 0 && buddy_nr_free(z) >= (1u << order) && order != 0) {
+        struct page *const map = z->map;
+        const uint32_t base = z->base_pfn, nframes = z->nframes;
+        const uint32_t half = 1u << (order - 1);
+        for (uint32_t i = z->hot_count; i-- > 0;) {
+            uint32_t pfn = base + z->hot[i];
+            uint32_t buddy = (pfn ^ 1) - base; /* wraps if below the zone */
+            if (buddy >= nframes || !(map[buddy].flags & (PG_FREE | PG_HOT)))
+                continue;
+            uint32_t other = ((pfn ^ half) & ~(half - 1)) - base; /* = buddy for order 1 */
+            if (other >= nframes || !(map[other].flags & (PG_FREE | PG_HOT)))
+                continue;
+            z->hot[i] = z->hot[--z->hot_count]; /* out of the cache */
+            free_block_out(z, pfn, 0);
+            if (z->nonempty >> order)
+                return buddy_alloc(z, order); /* now served by the lists */
+        }
     }
     z->nr_alloc_fail++;
     return BUDDY_NO_PFN;
@@ -412,15 +570,17 @@ BUDDY_NOINLINE static int free_to_lists(struct buddy_zone *z, uint32_t pfn, unsi
 
     /* Only the head of an allocated block of exactly this order, with no
      * other flag left on it, may be freed: one comparison of its state.
-     * Heads are aligned by construction, so this also rules out
-     * misaligned frees. (The order is checked first so that the shift in
-     * PAGE_STATE cannot wrap.) */
+     * Heads are aligned by construction, so this also rules out misaligned
+     * frees. Anything else goes to free_refused, which works out why. (The
+     * order is checked first so that the shift in PAGE_STATE cannot wrap.) */
     if (idx >= z->nframes || order > BUDDY_MAX_ORDER ||
         z->map[idx].state != PAGE_STATE(PG_HEAD, order))
         return free_refused(z, pfn, order);
+    /* state and refcount in one go (the compiler merges the two stores):
+     * the head counts as a tail until free_block pushes it */
+    z->map[idx].state = 0;
     z->map[idx].refcount = 0;
-    free_block(z, idx, order);
-    return 0;
+    return free_block(z, pfn, order);
 }
 
 int buddy_free(struct buddy_zone *z, uint32_t pfn, unsigned order)
@@ -429,7 +589,7 @@ int buddy_free(struct buddy_zone *z, uint32_t pfn, unsigned order)
 
     /* The hot path: an allocated single frame into the cache, if it has
      * room. Anything else, misuse included, is sorted out by free_to_lists. */
-    if (order == 0 && idx < z->nframes && z->hot_count < z->hot_limit) {
+    if (order == 0 && z->hot_count < z->hot_limit && idx < z->nframes) {
         struct page *p = &z->map[idx];
         if (p->state == PAGE_STATE(PG_HEAD, 0)) {
             p->state = PAGE_STATE(PG_HOT, 0);
@@ -445,7 +605,7 @@ void buddy_drain(struct buddy_zone *z)
 {
     while (z->hot_count > 0) {
         uint32_t idx = z->hot[--z->hot_count];
-        free_block_out(z, idx, 0);
+        free_block_out(z, z->base_pfn + idx, 0);
     }
 }
 
@@ -456,7 +616,7 @@ void buddy_set_hot_limit(struct buddy_zone *z, uint32_t limit)
     z->hot_limit = limit;
     while (z->hot_count > limit) {
         uint32_t idx = z->hot[--z->hot_count];
-        free_block_out(z, idx, 0);
+        free_block_out(z, z->base_pfn + idx, 0);
     }
     set_batch_order(z);
 }
@@ -482,7 +642,8 @@ int buddy_check_report(const struct buddy_zone *z, struct buddy_error *why)
 
     if (z->nframes > 0x7FFFFFFFu || z->base_pfn > BUDDY_NO_PFN - 1 - z->nframes ||
         (z->nframes && !z->map) || z->hot_limit > BUDDY_HOT_MAX || z->hot_count > z->hot_limit ||
-        z->nr_listed > z->nr_total || z->nr_total > z->nframes)
+        z->nr_listed > z->nr_total || z->nr_total > z->nframes ||
+        z->inner_lim != inner_lim(z->nframes))
         return broken(why, BUDDY_I_ZONE, z, BUDDY_NIL, 0);
 
     /* 1. Walk the zone from the start: it must split exactly into reserved

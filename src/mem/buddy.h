@@ -112,6 +112,8 @@ struct buddy_zone {
     uint32_t hot_count;
     uint32_t hot_limit;       /* cache capacity in use, 0..BUDDY_HOT_MAX */
     uint32_t hot_batch_order; /* refill block order, derived from hot_limit */
+    uint32_t inner_lim;       /* an aligned order-10 block starting at zone index r
+                               * lies inside the zone iff r < inner_lim */
     uint32_t nr_total;        /* frames handed over by buddy_add_range */
     uint32_t nr_listed;       /* free frames on the free lists (hot cache not included) */
     uint32_t nr_alloc_fail;   /* allocations refused for lack of memory */

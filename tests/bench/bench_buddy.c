@@ -177,12 +177,14 @@ static ALWAYS_INLINE void a_free(enum kind k, uint32_t pfn, unsigned order)
     }
 }
 
+static uint32_t zone_skip; /* join-edge: the zone starts this many frames later */
+
 static void reset(enum kind k, bool hot)
 {
     switch (k) {
     case K_BUDDY:
-        buddy_init(&zone, mem_map, BASE_PFN, NFRAMES);
-        buddy_add_range(&zone, BASE_PFN, NFRAMES);
+        buddy_init(&zone, mem_map, BASE_PFN + zone_skip, NFRAMES - zone_skip);
+        buddy_add_range(&zone, BASE_PFN + zone_skip, NFRAMES - zone_skip);
         if (!hot)
             buddy_set_hot_limit(&zone, 0);
         break;
@@ -215,6 +217,7 @@ static uint32_t nheld, used;
 
 struct result {
     uint64_t allocs, frees, fails, drains;
+    uint64_t probes;   /* calls made through probe_alloc / probe_free */
     uint64_t used_sum; /* occupancy summed over the steps (mixed) */
 };
 static void mixed_warmup(enum kind k);
@@ -242,15 +245,184 @@ static void fill_all(enum kind k)
         hold(pfn, 0);
 }
 
+/* ---- worst cases (buddy only) -------------------------------------------
+ * Each of these workloads is about one call per loop step, the most
+ * expensive one the allocator can be driven into; the rest of the step puts
+ * the state back. That call goes through probe_alloc / probe_free, so that
+ * callgrind.sh can count it apart (the probe's inclusive cost minus its own). */
+
+NOINLINE static uint32_t probe_alloc(unsigned order)
+{
+    uint32_t pfn = buddy_alloc(&zone, order);
+    __asm__ volatile("" ::: "memory"); /* a real call, not a tail jump */
+    return pfn;
+}
+
+NOINLINE static int probe_free(uint32_t pfn, unsigned order)
+{
+    int r = buddy_free(&zone, pfn, order);
+    __asm__ volatile("" ::: "memory");
+    return r;
+}
+
+static void must_free(uint32_t pfn, unsigned order)
+{
+    if (buddy_free(&zone, pfn, order) != 0) {
+        fprintf(stderr, "bench: free of %u order %u refused\n", pfn, order);
+        exit(1);
+    }
+}
+
+static uint32_t must_alloc(unsigned order)
+{
+    uint32_t pfn = buddy_alloc(&zone, order);
+    if (pfn == NO_PFN) {
+        fprintf(stderr, "bench: allocation of order %u failed\n", order);
+        exit(1);
+    }
+    return pfn;
+}
+
+/* Free every frame of the aligned block [pfn, pfn + 2^order), taken frame
+ * by frame by fill_all (the cache is off), so that it becomes one free block.
+ * Its buddy stays allocated, so it joins nothing else. */
+static void free_frames(uint32_t pfn, unsigned order)
+{
+    for (uint32_t f = pfn; f < pfn + (1u << order); f++)
+        must_free(f, 0);
+}
+
+/* join-mid, join-edge and fail-join: the block `jregion` (of order
+ * `jlevels`) is the one whose first frame, freed last, joins through all
+ * those orders. For each order j < jlevels, two more free blocks of order j
+ * (X_j, Y_j, one per order-10 region from region 1 on, buddies allocated)
+ * keep the buddy B_j of that frame in the middle of its list, the costliest
+ * place to unlink it from. Everything else is held. join-edge does it in a
+ * zone that starts 512 frames into an order-10 region: the joins there
+ * are bounded by the zone's edge (nine orders, each step checked). */
+static uint32_t xy[BUDDY_MAX_ORDER][2], joiner, jregion;
+static unsigned jlevels;
+
+static void join_setup(bool edge)
+{
+    buddy_set_hot_limit(&zone, 0);
+    jlevels = edge ? BUDDY_MAX_ORDER - 1 : BUDDY_MAX_ORDER;
+    jregion = edge ? BASE_PFN + 512 : BASE_PFN;
+    fill_all(K_BUDDY);
+    free_frames(jregion, jlevels); /* one free block */
+    for (unsigned j = 0; j < jlevels; j++)
+        for (unsigned i = 0; i < 2; i++) {
+            xy[j][i] = BASE_PFN + 1024 * (1 + 2 * j + i);
+            free_frames(xy[j][i], j);
+        }
+}
+
+/* Rebuild the state: take X_j, Y_j off the lists so that order 0 has to be
+ * split from the block (its first frame, `joiner`, comes back and every
+ * B_j is pushed), take each B_j back, then free Y_j, B_j, X_j in that order:
+ * list j reads X_j, B_j, Y_j. */
+static void join_rebuild(void)
+{
+    uint32_t b[BUDDY_MAX_ORDER];
+    for (unsigned j = 0; j < jlevels; j++)
+        for (unsigned i = 0; i < 2; i++)
+            xy[j][i] = must_alloc(j);
+    joiner = must_alloc(0);
+    for (unsigned j = 0; j < jlevels; j++)
+        b[j] = must_alloc(j);
+    for (unsigned j = 0; j < jlevels; j++) {
+        must_free(xy[j][1], j);
+        must_free(b[j], j);
+        must_free(xy[j][0], j);
+    }
+}
+
+/* fail-hot: a full zone but for a checkerboard of 32 frames in the hot
+ * cache (every buddy allocated): an order-1 request that must fail.
+ * hidden-hot: a full zone but for one aligned order-5 block of 32 frames,
+ * all of them in the hot cache: an order-5 request that only the cached
+ * frames can serve. */
+static uint32_t cached[BUDDY_HOT_MAX];
+
+static void cache_frames(bool checkerboard)
+{
+    unsigned n = BUDDY_HOT_MAX < zone.hot_limit ? BUDDY_HOT_MAX : zone.hot_limit;
+    for (unsigned i = 0; i < n; i++)
+        cached[i] = BASE_PFN + 4096 + (checkerboard ? 2 * i : i);
+    for (unsigned i = 0; i < n; i++)
+        must_free(cached[i], 0);
+}
+
+static void hot_setup(bool checkerboard)
+{
+    buddy_set_hot_limit(&zone, 0);
+    fill_all(K_BUDDY);
+    buddy_set_hot_limit(&zone, BUDDY_HOT_MAX);
+    cache_frames(checkerboard);
+}
+
+/* One step of a worst-case workload. */
+static void worst_step(const char *wl, struct result *r)
+{
+    if (!strcmp(wl, "join-mid") || !strcmp(wl, "join-edge")) {
+        join_rebuild();
+        probe_free(joiner, 0); /* joins every B_j */
+        r->frees++;
+    } else if (!strcmp(wl, "fail-join")) {
+        join_rebuild();
+        buddy_set_hot_limit(&zone, BUDDY_HOT_MAX);
+        must_free(joiner, 0);                        /* into the cache */
+        uint32_t pfn = probe_alloc(BUDDY_MAX_ORDER); /* the region, through the cache */
+        r->allocs++;
+        buddy_set_hot_limit(&zone, 0);
+        if (pfn == NO_PFN)
+            r->fails++;
+        else
+            must_free(pfn, BUDDY_MAX_ORDER);
+    } else if (!strcmp(wl, "fail-hot")) {
+        r->fails += probe_alloc(1) == NO_PFN;
+        r->allocs++;
+        /* the frames may have left the cache: take them and cache them again */
+        unsigned n = BUDDY_HOT_MAX < zone.hot_limit ? BUDDY_HOT_MAX : zone.hot_limit;
+        for (unsigned i = 0; i < n; i++)
+            must_alloc(0);
+        cache_frames(true);
+    } else if (!strcmp(wl, "hidden-hot")) {
+        uint32_t pfn = probe_alloc(5);
+        r->allocs++;
+        if (pfn == NO_PFN) {
+            r->fails++;
+            return;
+        }
+        must_free(pfn, 5);
+        unsigned n = BUDDY_HOT_MAX < zone.hot_limit ? BUDDY_HOT_MAX : zone.hot_limit;
+        for (unsigned i = 0; i < n; i++)
+            must_alloc(0);
+        cache_frames(false);
+    }
+    r->probes++;
+}
+
+static bool is_worst(const char *wl)
+{
+    return !strcmp(wl, "join-mid") || !strcmp(wl, "join-edge") || !strcmp(wl, "fail-join") ||
+           !strcmp(wl, "fail-hot") || !strcmp(wl, "hidden-hot");
+}
+
 /* Set up the state of a workload; nothing here depends on N. */
 static void setup(enum kind k, const char *wl)
 {
     bool hot = strstr(wl, "nohot") == NULL && strcmp(wl, "split") != 0;
+    zone_skip = strcmp(wl, "join-edge") ? 0 : 512;
     reset(k, hot);
     nheld = used = 0;
     rng_state = 0x2545F4914F6CDD1Dull;
 
-    if (!strcmp(wl, "split")) {
+    if (!strcmp(wl, "join-mid") || !strcmp(wl, "join-edge") || !strcmp(wl, "fail-join")) {
+        join_setup(!strcmp(wl, "join-edge"));
+    } else if (!strcmp(wl, "fail-hot") || !strcmp(wl, "hidden-hot")) {
+        hot_setup(!strcmp(wl, "fail-hot"));
+    } else if (!strcmp(wl, "split")) {
         /* one order-10 block left free, the last one */
         for (uint32_t b = 0; b < NFRAMES / 1024 - 1; b++) {
             if (k == K_FREELIST)
@@ -385,7 +557,10 @@ static void mixed_warmup(enum kind k)
 
 static void run_loop(enum kind k, const char *wl, uint64_t n, struct result *r)
 {
-    if (k == K_BUDDY)
+    if (is_worst(wl)) {
+        for (uint64_t i = 0; i < n; i++)
+            worst_step(wl, r);
+    } else if (k == K_BUDDY)
         loop_buddy(wl, n, r);
     else if (k == K_FREELIST)
         loop_freelist(wl, n, r);
@@ -393,12 +568,15 @@ static void run_loop(enum kind k, const char *wl, uint64_t n, struct result *r)
         loop_bitmap(wl, n, r);
 }
 
-static const char *const workloads[] = {"order0", "order0-nohot", "occ90",       "occ90-nohot",
-                                        "mixed",  "mixed-nohot",  "mixed-swing", "split",
-                                        "refill", "last",         "full",        "fail"};
+static const char *const workloads[] = {
+    "order0",      "order0-nohot", "occ90",     "occ90-nohot", "mixed",     "mixed-nohot",
+    "mixed-swing", "split",        "refill",    "last",        "full",      "fail",
+    "join-mid",    "join-edge",    "fail-join", "fail-hot",    "hidden-hot"};
 
 static bool applies(enum kind k, const char *wl)
 {
+    if (is_worst(wl))
+        return k == K_BUDDY;
     if (k == K_FREELIST)
         return strncmp(wl, "mixed", 5) && strcmp(wl, "fail") && strcmp(wl, "refill") &&
                !strstr(wl, "nohot");
@@ -455,6 +633,8 @@ static void print_table(void)
     printf("%-42s %9s %9s %9s %9s %9s\n", "workload", "buddy", "freelist", "bitmap", "fl/buddy",
            "bm/buddy");
     for (unsigned w = 0; w < sizeof(workloads) / sizeof(workloads[0]); w++) {
+        if (is_worst(workloads[w]))
+            continue; /* single calls: see tests/bench/callgrind.sh */
         double t[3];
         for (int k = 0; k < 3; k++)
             t[k] = applies((enum kind)k, workloads[w])
@@ -512,10 +692,10 @@ int main(int argc, char **argv)
     run_loop(k, wl, n, &r);
     double t = now_ns() - t0;
     printf("workload=%s alloc=%s steps=%llu allocs=%llu frees=%llu fails=%llu drains=%llu "
-           "ns_per_op=%.2f",
+           "probes=%llu ns_per_op=%.2f",
            wl, kind_name[k], (unsigned long long)n, (unsigned long long)r.allocs,
            (unsigned long long)r.frees, (unsigned long long)r.fails, (unsigned long long)r.drains,
-           t / (double)(r.allocs + r.frees));
+           (unsigned long long)r.probes, t / (double)(r.allocs + r.frees));
     if (r.used_sum)
         printf(" mean_occupancy=%.1f%%", 100.0 * (double)r.used_sum / (double)n / NFRAMES);
     printf("\n");

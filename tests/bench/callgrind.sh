@@ -48,7 +48,10 @@ for bin in "${bins[@]}"; do
     [ -x "$bin" ] || { echo "callgrind.sh: $bin not built (make $bin)" >&2; exit 1; }
 done
 
-# run BENCH WORKLOAD N ALLOC -> "allocs frees drains Ir(alloc) Ir(free) Ir(drain) Ir(loop)"
+# run BENCH WORKLOAD N ALLOC
+#   -> "allocs frees drains probes Ir(alloc) Ir(free) Ir(drain) Ir(loop) Ir(probed)"
+# Ir(probed): the calls made through probe_alloc/probe_free (the worst-case
+# workloads), i.e. the probes' inclusive cost minus their own instructions.
 run() {
     local out="$tmp/cg.out" line fa ff fd
     line=$(valgrind --tool=callgrind --callgrind-out-file="$out" "$1" "$2" "$3" "$4" 2>/dev/null)
@@ -56,8 +59,9 @@ run() {
     buddy) fa=buddy_alloc ff=buddy_free fd=buddy_drain ;;
     *) fa=$4_alloc ff=$4_free fd=none ;;
     esac
-    callgrind_annotate --inclusive=yes --threshold=100 "$out" 2>/dev/null | awk -v line="$line" \
-        -v fa="$fa" -v ff="$ff" -v fd="$fd" -v fl="loop_$4" '
+    { callgrind_annotate --inclusive=yes --threshold=100 "$out" 2>/dev/null | sed 's/^/I /'
+      callgrind_annotate --inclusive=no --threshold=100 "$out" 2>/dev/null | sed 's/^/S /'; } |
+    awk -v line="$line" -v fa="$fa" -v ff="$ff" -v fd="$fd" -v fl="loop_$4" '
         function field(name,   i, n, kv) {
             n = split(line, kv, /[ =]/)
             for (i = 1; i < n; i++) if (kv[i] == name) return kv[i + 1]
@@ -66,9 +70,14 @@ run() {
         function ir(s) { gsub(",", "", s); return s + 0 }
         # summary lines only ("1,234 (5.6%)  file:function [object]"); static
         # functions may carry a clone suffix (.constprop.0, .isra.0)
-        { for (f in want) if ($0 ~ "^ *[0-9,]+ +\\( *[0-9.]+%\\) +[^ ]*:" want[f] "(\\.[a-z]+\\.[0-9]+)? \\[") cost[f] = ir($1) }
+        function fn(re) { return "^ *[0-9,]+ +\\( *[0-9.]+%\\) +[^ ]*:" re "(\\.[a-z]+\\.[0-9]+)* \\[" }
         BEGIN { want["a"] = fa; want["f"] = ff; want["d"] = fd; want["l"] = fl }
-        END { print field("allocs"), field("frees"), field("drains"), cost["a"] + 0, cost["f"] + 0, cost["d"] + 0, cost["l"] + 0 }'
+        {
+            kind = $1; sub(/^[IS] /, "")
+            if (kind == "I") { for (f in want) if ($0 ~ fn(want[f])) cost[f] = ir($1) }
+            if ($0 ~ fn("probe_(alloc|free)")) { if (kind == "I") pin += ir($1); else pself += ir($1) }
+        }
+        END { print field("allocs"), field("frees"), field("drains"), field("probes"), cost["a"] + 0, cost["f"] + 0, cost["d"] + 0, cost["l"] + 0, pin - pself }'
 }
 
 per() { # per DIFF COUNT -> ratio or "-"
@@ -79,7 +88,7 @@ per() { # per DIFF COUNT -> ratio or "-"
 # figures the targets are about.
 table() {
     local bin=$1 summary="$tmp/summary" wl k small large
-    local a1 f1 d1 ia1 if1 id1 il1 a2 f2 d2 ia2 if2 id2 il2 pa pf pd pl
+    local a1 f1 d1 p1 ia1 if1 id1 il1 ip1 a2 f2 d2 p2 ia2 if2 id2 il2 ip2 pa pf pd pl pp
     echo "== $bin"
     printf "%-14s %-9s %11s %11s %11s %11s\n" workload allocator "alloc/call" "free/call" "drain/call" "loop/op"
     : >"$summary"
@@ -88,8 +97,8 @@ table() {
             "$bin" "$wl" 1 "$k" >/dev/null 2>&1 || continue # does not apply
             small=100000 large=600000
             if [ "$k" = bitmap ] && [ "$wl" != order0 ]; then small=2000 large=12000; fi
-            read -r a1 f1 d1 ia1 if1 id1 il1 < <(run "$bin" "$wl" "$small" "$k")
-            read -r a2 f2 d2 ia2 if2 id2 il2 < <(run "$bin" "$wl" "$large" "$k")
+            read -r a1 f1 d1 p1 ia1 if1 id1 il1 ip1 < <(run "$bin" "$wl" "$small" "$k")
+            read -r a2 f2 d2 p2 ia2 if2 id2 il2 ip2 < <(run "$bin" "$wl" "$large" "$k")
             pa=$(per $((ia2 - ia1)) $((a2 - a1)))
             pf=$(per $((if2 - if1)) $((f2 - f1)))
             pd=$(per $((id2 - id1)) $((d2 - d1)))
@@ -98,8 +107,28 @@ table() {
             echo "$wl $k $pa $pf $pd $pl" >>"$summary"
         done
     done
+    # The worst cases: one probed call per step, the rest of the step
+    # rebuilds the state (see bench_buddy.c).
+    echo
+    printf "%-14s %-52s %11s\n" "worst case" "the probed call" "Ir/call"
+    for wl in join-mid join-edge fail-join fail-hot hidden-hot; do
+        "$bin" "$wl" 1 buddy >/dev/null 2>&1 || continue
+        read -r a1 f1 d1 p1 ia1 if1 id1 il1 ip1 < <(run "$bin" "$wl" 2000 buddy)
+        read -r a2 f2 d2 p2 ia2 if2 id2 il2 ip2 < <(run "$bin" "$wl" 12000 buddy)
+        pp=$(per $((ip2 - ip1)) $((p2 - p1)))
+        case $wl in
+        join-mid) what="free joining 10 orders, each buddy mid-list" ;;
+        join-edge) what="same at the zone edge: 9 orders, bounds checked" ;;
+        fail-join) what="order-10 alloc through a cached frame (10 joins)" ;;
+        fail-hot) what="order-1 alloc, 32 cached frames, must fail" ;;
+        hidden-hot) what="order-5 alloc that only cached frames can serve" ;;
+        esac
+        printf "%-14s %-52s %11s\n" "$wl" "$what" "$pp"
+        echo "$wl probe $pp" >>"$summary"
+    done
     awk '
     { a[$1, $2] = $3; f[$1, $2] = $4; l[$1, $2] = $6 }
+    $2 == "probe" { p[$1] = $3 }
     END {
         print ""
         print "targets:"
@@ -111,6 +140,11 @@ table() {
         printf "  failed allocation (full zone / checkerboard):     %s / %s   (target <= 70)\n", a["full", "buddy"], a["fail", "buddy"]
         printf "  worst single op: 10 splits / 10 merges:           %s / %s   (target <= 300)\n", a["split", "buddy"], f["split", "buddy"]
         printf "  worst cached alloc (refill from order 10):        %s   (target <= 300)\n", a["refill", "buddy"]
+        printf "  worst single op: 10 merges, buddies mid-list:     %s   (target <= 300)\n", p["join-mid"]
+        printf "  worst single op: 9 merges at the zone edge:       %s   (target <= 300)\n", p["join-edge"]
+        printf "  worst single op: alloc through a cached frame:    %s   (target <= 300)\n", p["fail-join"]
+        printf "  worst single op: failing alloc, full cache:       %s   (target <= 300)\n", p["fail-hot"]
+        printf "  worst single op: alloc served by cached frames:   %s   (target <= 300)\n", p["hidden-hot"]
         printf "  bitmap / buddy per allocation at 90%% full:        %s / %s = %.0fx   (target >= 30x)\n", a["occ90", "bitmap"], a["occ90", "buddy"], a["occ90", "bitmap"] / a["occ90", "buddy"]
         printf "  same, buddy without its hot cache:                %s / %s = %.0fx\n", a["occ90", "bitmap"], a["occ90-nohot", "buddy"], a["occ90", "bitmap"] / a["occ90-nohot", "buddy"]
     }' "$summary"

@@ -5,11 +5,12 @@
  * misuse (free a frame the model knows is not a held block of that order,
  * free a block still carrying a foreign flag, add a range twice), drain, or
  * change the hot cache size. A reference model (which frames were handed
- * over, which are held by which block) predicts every answer; after each
- * step buddy_check must pass and the counts must match the model. At the end
- * everything is freed and drained, and the free lists must be exactly the
- * fully merged decomposition of the frames handed over. Any disagreement
- * abort()s. */
+ * over, which are held by which block) predicts every answer, a refused
+ * allocation included (no block of that order may be free, whatever the
+ * hot cache holds); after each step buddy_check must pass and the counts
+ * must match the model. At the end everything is freed and drained, and the
+ * free lists must be exactly the fully merged decomposition of the frames
+ * handed over. Any disagreement abort()s. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,6 +89,17 @@ static void do_alloc(unsigned order)
     if (pfn == BUDDY_NO_PFN) {
         if (order == 0 && model_free != 0)
             FAIL("order 0 failed with %u frames free", model_free);
+        /* A refusal is final, whatever sits in the hot cache: no aligned
+         * block of this order may be wholly free (buddy_drain would join
+         * it). */
+        uint32_t n = 1u << order;
+        for (uint32_t p = (base + n - 1) & ~(n - 1); p + n <= base + nframes; p += n) {
+            uint32_t i = 0;
+            while (i < n && avail[p - base + i] && !owner[p - base + i])
+                i++;
+            if (i == n)
+                FAIL("order %u refused, but %u..%u is free", order, p, p + n - 1);
+        }
         return;
     }
     uint32_t n = 1u << order;

@@ -324,7 +324,8 @@ START_TEST(test_failed_alloc_drains_and_retries)
     expect_uint_eq(buddy_alloc(z, 3), BUDDY_NO_PFN);
     expect_uint_eq(buddy_nr_hot(z), hot);
     assert_ok(z);
-    /* a checkerboard: enough free frames, no pair: drains, then fails */
+    /* a checkerboard: enough free frames, but no cached frame has a free
+     * neighbour: fails at once and leaves the cache alone */
     struct buddy_zone *y = setup(0, 64);
     expect_int_eq(buddy_add_range(y, 0, 64), 0);
     for (unsigned i = 0; i < 64; i++)
@@ -335,10 +336,159 @@ START_TEST(test_failed_alloc_drains_and_retries)
     uint32_t fails = y->nr_alloc_fail;
     expect_uint_eq(buddy_alloc(y, 1), BUDDY_NO_PFN);
     expect_uint_eq(y->nr_alloc_fail, fails + 1);
-    expect_uint_eq(buddy_nr_hot(y), 0);
-    expect_uint_eq(buddy_free_blocks(y, 0), 32);
+    expect_uint_eq(buddy_nr_hot(y), 32);
+    expect_uint_eq(buddy_free_blocks(y, 0), 0);
     expect_uint_eq(buddy_nr_free(y), 32);
     assert_ok(y);
+    buddy_drain(y); /* and draining would not have helped */
+    expect_uint_eq(buddy_free_blocks(y, 0), 32);
+    expect_uint_eq(buddy_alloc(y, 1), BUDDY_NO_PFN);
+    assert_ok(y);
+}
+END_TEST
+
+/* A failed allocation drains only the cached frames that may complete a
+ * block of the order asked for, and nothing that is refused would have been
+ * served after buddy_drain. */
+START_TEST(test_failed_alloc_drains_only_what_helps)
+{
+    struct buddy_zone *z = setup(0, 64);
+    expect_int_eq(buddy_add_range(z, 0, 64), 0);
+    buddy_set_hot_limit(z, 0);
+    for (unsigned i = 0; i < 64; i++)
+        expect_uint_eq(buddy_alloc(z, 0), i);
+    buddy_set_hot_limit(z, BUDDY_HOT_MAX);
+    /* cached: 8 (buddy 9 held), 16 and 17 (a pair whose order-1 buddy 18..19
+     * is held), 33 (buddy 32 a free order-0 block, other half 34..35 held),
+     * 40 and 41, 42 (a free order-1 block 42..43 would need 43 too: 43 held) */
+    uint32_t cached[] = {8, 16, 17, 33, 40, 41, 42};
+    buddy_set_hot_limit(z, 0);
+    expect_int_eq(buddy_free(z, 32, 0), 0); /* on the order-0 list */
+    buddy_set_hot_limit(z, BUDDY_HOT_MAX);
+    for (unsigned i = 0; i < 7; i++)
+        expect_int_eq(buddy_free(z, cached[i], 0), 0);
+    expect_uint_eq(buddy_nr_hot(z), 7);
+    expect_uint_eq(z->nonempty, 1u);
+    assert_ok(z);
+
+    /* order 2: every cached frame fails one of the two looks (8: buddy held;
+     * 16, 17: other half held; 33: other half held; 40, 41: other half
+     * 42..43 starts with a cached frame, so they pass; 42: buddy 43 held).
+     * 40 and 41 are drained into the order-1 block 40..41, which does not
+     * complete 40..43 (43 is held): refused, and correctly so. */
+    expect_uint_eq(buddy_alloc(z, 2), BUDDY_NO_PFN);
+    expect_uint_eq(buddy_nr_hot(z), 5);
+    assert_list(z, 1, (uint32_t[]){40}, 1);
+    expect_uint_eq(map[8].flags, PG_HOT);
+    expect_uint_eq(map[16].flags, PG_HOT);
+    expect_uint_eq(map[17].flags, PG_HOT);
+    expect_uint_eq(map[33].flags, PG_HOT);
+    expect_uint_eq(map[42].flags, PG_HOT);
+    assert_ok(z);
+
+    /* order 1: 40..41 from the list; then the pair 16..17, or 33 with 32,
+     * completes one; 8 and 42 stay cached */
+    expect_uint_eq(buddy_alloc(z, 1), 40);
+    uint32_t pfn = buddy_alloc(z, 1);
+    expect(pfn == 16 || pfn == 32);
+    expect_uint_eq(map[8].flags, PG_HOT);
+    expect_uint_eq(map[42].flags, PG_HOT);
+    assert_ok(z);
+    expect_int_eq(buddy_free(z, pfn, 1), 0);
+    expect_int_eq(buddy_free(z, 40, 1), 0);
+
+    /* order 3: nothing can be complete (every 8-frame block holds a held
+     * frame): refused; then buddy_drain, and still refused */
+    expect_uint_eq(buddy_alloc(z, 3), BUDDY_NO_PFN);
+    assert_ok(z);
+    buddy_drain(z);
+    expect_uint_eq(buddy_alloc(z, 3), BUDDY_NO_PFN);
+    assert_ok(z);
+
+    /* a block hiding behind the cache is found: free 0..7 into the cache
+     * (8 is free too now, but 9 is held) and ask for order 3 */
+    for (unsigned i = 0; i < 8; i++)
+        expect_int_eq(buddy_free(z, i, 0), 0);
+    expect_uint_eq(buddy_free_blocks(z, 3), 0);
+    expect_uint_eq(buddy_alloc(z, 3), 0);
+    assert_ok(z);
+}
+END_TEST
+
+/* The longest join: a free whose buddy at every order is a free block
+ * sitting in the middle of its list (the costliest unlink), in the middle of
+ * the zone (up to order 10) and at both of its ends (where the chain is
+ * bounded by the zone, up to order 9 here). */
+static void free_frames(struct buddy_zone *z, uint32_t pfn, unsigned order)
+{
+    for (uint32_t f = pfn; f < pfn + (1u << order); f++)
+        expect_int_eq(buddy_free(z, f, 0), 0);
+}
+
+static void join_through(uint32_t base, uint32_t nframes, uint32_t region, unsigned levels,
+                         uint32_t pack)
+{
+    /* a descriptor array of exactly the zone's size, so that ASan sees any
+     * look past either end */
+    struct page *m = malloc(nframes * sizeof(*m));
+    expect(m != NULL);
+    struct buddy_zone *z = &zone;
+    expect_int_eq(buddy_init(z, m, base, nframes), 0);
+    expect_int_eq(buddy_add_range(z, base, nframes), 0);
+    buddy_set_hot_limit(z, 0);
+    for (uint32_t i = 0; i < nframes; i++)
+        expect_uint_ne(buddy_alloc(z, 0), BUDDY_NO_PFN);
+    /* the block whose first frame will join `levels` times, and for each
+     * order j two free blocks X_j, Y_j whose buddies stay allocated, packed
+     * from `pack` on (4092 frames) */
+    free_frames(z, region, levels);
+    uint32_t at = pack;
+    for (unsigned j = levels; j-- > 0;)
+        for (unsigned i = 0; i < 2; i++, at += 2u << j)
+            free_frames(z, at, j);
+    assert_ok(z);
+
+    /* take X_j, Y_j, so that order 0 is split from the block; take each
+     * B_j back; free Y_j, B_j, X_j: list j reads X_j, B_j, Y_j */
+    uint32_t xy[BUDDY_MAX_ORDER][2], b[BUDDY_MAX_ORDER];
+    for (unsigned j = 0; j < levels; j++)
+        for (unsigned i = 0; i < 2; i++)
+            expect_uint_ne(xy[j][i] = buddy_alloc(z, j), BUDDY_NO_PFN);
+    expect_uint_eq(buddy_alloc(z, 0), region);
+    for (unsigned j = 0; j < levels; j++)
+        expect_uint_eq(b[j] = buddy_alloc(z, j), region + (1u << j));
+    for (unsigned j = 0; j < levels; j++) {
+        expect_int_eq(buddy_free(z, xy[j][1], j), 0);
+        expect_int_eq(buddy_free(z, b[j], j), 0);
+        expect_int_eq(buddy_free(z, xy[j][0], j), 0);
+        const struct page *p = buddy_pfn_to_page(z, b[j]);
+        expect(p->prev != BUDDY_NIL && p->next != BUDDY_NIL);
+    }
+    assert_ok(z);
+
+    expect_int_eq(buddy_free(z, region, 0), 0);
+    const struct page *h = buddy_pfn_to_page(z, region);
+    expect_uint_eq(h->flags, PG_FREE);
+    expect_uint_eq(h->order, levels);
+    for (unsigned j = 0; j < levels; j++) {
+        uint32_t want[2] = {xy[j][0], xy[j][1]};
+        if (want[0] > want[1]) {
+            want[0] = xy[j][1];
+            want[1] = xy[j][0];
+        }
+        assert_list(z, j, want, 2);
+        expect_uint_eq(z->area[j].head, xy[j][0] - base); /* X_j still first */
+    }
+    assert_ok(z);
+    free(m);
+}
+
+START_TEST(test_join_through_every_order)
+{
+    join_through(0, MAXF, 0, BUDDY_MAX_ORDER, 1024);                     /* mid-zone */
+    join_through(1024, MAXF - 1024, 6144, BUDDY_MAX_ORDER, 1024);        /* same */
+    join_through(512, MAXF - 512, 512, BUDDY_MAX_ORDER - 1, 1024);       /* low end */
+    join_through(0, MAXF - 512, MAXF - 1024, BUDDY_MAX_ORDER - 1, 1024); /* high end */
 }
 END_TEST
 
@@ -447,35 +597,45 @@ END_TEST
 
 /* Descriptor arrays of exactly the zone's size, on the heap, so that ASan
  * catches any look at a buddy just past either end of the zone. */
+static void exact_size_map(uint32_t base, uint32_t n, bool hot)
+{
+    struct page *m = malloc(n * sizeof(*m));
+    expect(m != NULL);
+    struct buddy_zone *z = &zone;
+    expect_int_eq(buddy_init(z, m, base, n), 0);
+    if (!hot)
+        buddy_set_hot_limit(z, 0);
+    expect_int_eq(buddy_add_range(z, base, n), 0);
+    assert_ok(z);
+    exhaust_free_drain(z);
+    /* and frame by frame, freed upwards then downwards */
+    for (uint32_t i = 0; i < n; i++)
+        expect_uint_ne(buddy_alloc(z, 0), BUDDY_NO_PFN);
+    for (uint32_t i = 0; i < n; i += 2)
+        expect_int_eq(buddy_free(z, base + i, 0), 0);
+    for (uint32_t i = n; i-- > 0;)
+        if (i % 2)
+            expect_int_eq(buddy_free(z, base + i, 0), 0);
+    buddy_drain(z);
+    expect_uint_eq(buddy_nr_free(z), n);
+    assert_ok(z);
+    free(m);
+}
+
 START_TEST(test_exact_size_maps)
 {
-    for (uint32_t base = 0; base < 6; base++) {
-        for (uint32_t n = 1; n <= 70; n++) {
-            for (unsigned hot = 0; hot < 2; hot++) {
-                struct page *m = malloc(n * sizeof(*m));
-                expect(m != NULL);
-                struct buddy_zone *z = &zone;
-                expect_int_eq(buddy_init(z, m, base, n), 0);
-                if (!hot)
-                    buddy_set_hot_limit(z, 0);
-                expect_int_eq(buddy_add_range(z, base, n), 0);
-                assert_ok(z);
-                exhaust_free_drain(z);
-                /* and frame by frame, freed upwards then downwards */
-                for (uint32_t i = 0; i < n; i++)
-                    expect_uint_ne(buddy_alloc(z, 0), BUDDY_NO_PFN);
-                for (uint32_t i = 0; i < n; i += 2)
-                    expect_int_eq(buddy_free(z, base + i, 0), 0);
-                for (uint32_t i = n; i-- > 0;)
-                    if (i % 2)
-                        expect_int_eq(buddy_free(z, base + i, 0), 0);
-                buddy_drain(z);
-                expect_uint_eq(buddy_nr_free(z), n);
-                assert_ok(z);
-                free(m);
-            }
-        }
-    }
+    for (uint32_t base = 0; base < 6; base++)
+        for (uint32_t n = 1; n <= 70; n++)
+            for (unsigned hot = 0; hot < 2; hot++)
+                exact_size_map(base, n, hot);
+    /* zones around whole order-10 regions, where joins switch between the
+     * unbounded chain and the one bounded by the zone's ends */
+    static const uint32_t bases[] = {0, 1, 511, 1023};
+    static const uint32_t sizes[] = {1023, 1024, 1025, 2047, 2048, 2049, 3071};
+    for (unsigned b = 0; b < sizeof(bases) / sizeof(bases[0]); b++)
+        for (unsigned n = 0; n < sizeof(sizes) / sizeof(sizes[0]); n++)
+            for (unsigned hot = 0; hot < 2; hot++)
+                exact_size_map(bases[b], sizes[n], hot);
 }
 END_TEST
 
@@ -912,11 +1072,11 @@ START_TEST(test_random_against_model)
             uint32_t pfn = buddy_alloc(z, k);
             if (pfn == BUDDY_NO_PFN) {
                 fails++;
-                /* with the cache empty the lists are exact: no free
+                /* a refusal is final, cached frames or not: no free
                  * aligned block of this order may exist anywhere */
                 if (k == 0)
                     expect_uint_eq(model_free, 0);
-                else if (buddy_nr_hot(z) == 0 && (fails & 7) == 0) {
+                else if ((fails & 7) == 0) {
                     expect(!model_has_free_block(k));
                     checked_fails++;
                 }
@@ -971,6 +1131,8 @@ static Suite *buddy_suite(void)
     tcase_add_test(tc, test_hot_cache);
     tcase_add_test(tc, test_hot_cache_full_and_limit);
     tcase_add_test(tc, test_failed_alloc_drains_and_retries);
+    tcase_add_test(tc, test_failed_alloc_drains_only_what_helps);
+    tcase_add_test(tc, test_join_through_every_order);
     tcase_add_test(tc, test_exhaust_then_free_all_restores_lists);
     tcase_add_test(tc, test_odd_sizes_and_misaligned_starts);
     tcase_add_test(tc, test_exact_size_maps);
