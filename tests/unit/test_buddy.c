@@ -8,30 +8,7 @@
 
 #include "mem/buddy.h"
 
-/* check's own ck_assert_* log every assertion that *passes* to a temporary
- * file, which makes a million-step loop spend its time in write(2). These
- * report failures the same way (file, line, both values) and cost nothing
- * when they pass. */
-#define expect_cmp(T, FMT, X, OP, Y)                                                               \
-    do {                                                                                           \
-        T _x = (T)(X), _y = (T)(Y);                                                                \
-        if (!(_x OP _y))                                                                           \
-            ck_abort_msg("Assertion '%s' failed: %s == " FMT ", %s == " FMT, #X " " #OP " " #Y,    \
-                         #X, _x, #Y, _y);                                                          \
-    } while (0)
-#define expect_uint_eq(X, Y) expect_cmp(uintmax_t, "%ju", X, ==, Y)
-#define expect_uint_ne(X, Y) expect_cmp(uintmax_t, "%ju", X, !=, Y)
-#define expect_uint_lt(X, Y) expect_cmp(uintmax_t, "%ju", X, <, Y)
-#define expect_uint_le(X, Y) expect_cmp(uintmax_t, "%ju", X, <=, Y)
-#define expect_uint_gt(X, Y) expect_cmp(uintmax_t, "%ju", X, >, Y)
-#define expect_uint_ge(X, Y) expect_cmp(uintmax_t, "%ju", X, >=, Y)
-#define expect_int_eq(X, Y)  expect_cmp(intmax_t, "%jd", X, ==, Y)
-#define expect_msg(C, ...)                                                                         \
-    do {                                                                                           \
-        if (!(C))                                                                                  \
-            ck_abort_msg(__VA_ARGS__);                                                             \
-    } while (0)
-#define expect(C) expect_msg(C, "Assertion '%s' failed", #C)
+/* expect_* (tests/unit/unit.h) instead of ck_assert_* in the hot loops. */
 
 #define MAXF 8192u
 
