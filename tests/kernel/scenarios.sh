@@ -239,3 +239,10 @@ scenario shell-ctrl-c --timeout 30 --input $'run spin\n\x03run orphans\nps\npowe
     --expect '^\^C$' --expect '^pid 1 \(spin\) exited with status 130$' \
     --expect '^orphans: 100 orphans made$' --expect '^pid 2 \(orphans\) exited with status 0$' \
     --expect '^    0     0  running   kernel' --reject '^    [0-9]+ +[0-9]+  zombie' --expect '^powering off'
+
+# From the GRUB ISO: grub.cfg's loop over /boot/user/* hands every program to
+# the kernel, and the shell runs them as it does under -kernel.
+scenario iso-programs --boot iso --timeout 60 --input $'programs\nrun hello from-grub\npoweroff' \
+    --expect '^  \[0\] 0x[0-9a-f]{8}-0x[0-9a-f]{8} [0-9]+ bytes "/boot/user/badptr"$' \
+    --expect '^  hello$' --expect '^argv\[1\] = from-grub$' \
+    --expect '^pid 1 \(hello\) exited with status 0$' --expect '^powering off'
