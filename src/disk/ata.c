@@ -384,14 +384,16 @@ static int request(struct ata_drive *d, uint64_t lba, unsigned count, void *buf,
 int ata_read_page(struct ata_drive *d, uint64_t lba, void *buf)
 {
     int rc = request(d, lba, ATA_SECTORS_PER_PAGE, buf, false);
-    d &&rc == 0 ? d->reads++ : 0;
+    if (rc == 0)
+        d->reads++;
     return rc;
 }
 
 int ata_write_page(struct ata_drive *d, uint64_t lba, const void *buf)
 {
     int rc = request(d, lba, ATA_SECTORS_PER_PAGE, (void *)buf, true);
-    d &&rc == 0 ? d->writes++ : 0;
+    if (rc == 0)
+        d->writes++;
     return rc;
 }
 
