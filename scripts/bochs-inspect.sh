@@ -20,10 +20,26 @@ iso=$build/inspect.iso
 "$top/scripts/mkiso.sh" "$build/kernel.elf" "$iso" "$args"
 export PAGODA_ISO=$iso
 export PAGODA_DISK=$("$top/scripts/disk-image.sh")
+# Bochs locks the disk image with a .lock file; one left by a Bochs that was
+# killed would make every later run refuse the disk.
+pgrep -x bochs-bin > /dev/null || rm -f "$PAGODA_DISK.lock"
 export PAGODA_SERIAL=$top/build/bochs-inspect-serial.log
 export PAGODA_BOCHS_LOG=$top/build/bochs-inspect.log
 cd "$top"
 # setsid and /dev/null: Bochs's term display then finds no terminal and runs
-# headless; the debugger reads its commands from the -rc file.
-setsid timeout "${BOCHS_TIMEOUT:-60}" bochs -q -f bochsrc -rc "$cmds" < /dev/null 2>&1 |
-    sed -n '/^Next at t=/,$p'
+# headless; the debugger reads its commands from the -rc file. Bochs forks,
+# so a signal to the process we start would leave its child running: setsid
+# gives it a process group of its own, and at the deadline the whole group is
+# killed.
+out=$(mktemp)
+setsid bochs-bin -q -f bochsrc -rc "$cmds" < /dev/null > "$out" 2>&1 &
+bochs=$!
+for ((tenths = 0; tenths < ${BOCHS_TIMEOUT:-60} * 10; tenths++)); do
+    kill -0 "$bochs" 2> /dev/null || break
+    sleep 0.1
+done
+kill -KILL -- "-$bochs" 2> /dev/null || true
+wait "$bochs" 2> /dev/null || true
+rm -f "$PAGODA_DISK.lock"
+sed -n '/^Next at t=/,$p' "$out"
+rm -f "$out"

@@ -29,6 +29,7 @@ needs=(
     util-linux:mkswap
     libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a
     valgrind:valgrind
+    procps:pgrep
 )
 
 missing=()

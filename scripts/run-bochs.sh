@@ -10,6 +10,9 @@ build=$top/build/${TOOLCHAIN:-clang}
 "$top/scripts/mkiso.sh" "$build/kernel.elf" "$build/bochs.iso" "${1:-}"
 export PAGODA_ISO=$build/bochs.iso
 export PAGODA_DISK=$("$top/scripts/disk-image.sh")
+# Bochs locks the disk image with a .lock file; one left by a Bochs that was
+# killed would make every later run refuse the disk.
+pgrep -x bochs-bin > /dev/null || rm -f "$PAGODA_DISK.lock"
 export PAGODA_SERIAL=$top/build/bochs-serial.log
 export PAGODA_BOCHS_LOG=$top/build/bochs.log
 echo "run-bochs: serial console in build/bochs-serial.log, Bochs log in build/bochs.log"
