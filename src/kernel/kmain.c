@@ -48,6 +48,9 @@ void kmain(uint32_t magic, uint32_t info_phys)
     }
     /* QEMU's -kernel loader starts the command line with the kernel's path. */
     params_init(multiboot_cmdline(), strcmp(multiboot_loader_name(), "qemu") == 0);
+    /* Still on the boot page directory of 4 MiB pages (chapter 01). */
+    debug_break("gdt");
+
     multiboot_print();
     pmm_init();
     vmm_init();
@@ -62,8 +65,6 @@ void kmain(uint32_t magic, uint32_t info_phys)
     cpu_sti();
     kprintf("interrupts on: PIC at vectors 0x%02x-0x%02x, PIT at %u Hz\n", IRQ_BASE,
             IRQ_BASE + IRQ_COUNT - 1, PIT_HZ);
-
-    debug_break("gdt");
 
     if (params_test())
         ktest_run(params_test());

@@ -34,10 +34,12 @@ void panic_dump_regs(const struct regs *r)
     kprintf("  esi=%08x edi=%08x ebp=%08x esp=%08x\n", r->esi, r->edi, r->ebp,
             /* ESP before the interrupt: skip vector, error code, eip, cs, eflags */
             r->esp_at_pusha + 20);
+    /* A pushed segment register fills a 32-bit slot, but only its low 16
+     * bits are defined (SDM vol. 1, 6.2.4.1): Bochs leaves other bits there. */
     kprintf("  eip=%08x eflags=%08x cs=%04x ds=%04x es=%04x fs=%04x gs=%04x\n", r->eip, r->eflags,
-            r->cs, r->ds, r->es, r->fs, r->gs);
+            r->cs & 0xFFFF, r->ds & 0xFFFF, r->es & 0xFFFF, r->fs & 0xFFFF, r->gs & 0xFFFF);
     if (r->cs & 3)
-        kprintf("  user esp=%08x ss=%04x\n", r->user_esp, r->user_ss);
+        kprintf("  user esp=%08x ss=%04x\n", r->user_esp, r->user_ss & 0xFFFF);
     kprintf("  cr0=%08x cr2=%08x cr3=%08x cr4=%08x\n", read_cr0(), read_cr2(), read_cr3(),
             read_cr4());
 }

@@ -9,7 +9,7 @@
 
 /* Where break= can stop. Each is a debug_break() call in the code. */
 static const char *const break_points[] = {
-    "gdt",    /* after the GDT, IDT and PIC are set up (kmain) */
+    "gdt",    /* after the GDT, IDT and PIC are set up, on the boot directory (kmain) */
     "pmm",    /* after the buddy zones are built (pmm_init) */
     "paging", /* right after CR3 is loaded with the kernel's directory (vmm_init) */
     "panic",  /* at the end of every panic report (panic_end) */
