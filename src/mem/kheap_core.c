@@ -459,19 +459,32 @@ static void *large_alloc(struct kheap *h, size_t size)
     return obj;
 }
 
+/* The size class of a small object needing `need` bytes, red zone included. */
+static unsigned class_of(const struct kheap *h, size_t need)
+{
+    return h->size_class[(need + KHEAP_ALIGN - 1) / KHEAP_ALIGN];
+}
+
+/* A request no block can hold: recorded as a failure, not as misuse. */
+static bool refuse_too_big(struct kheap *h, size_t size)
+{
+    if (size <= KHEAP_MAX_SIZE - redzone(h))
+        return false;
+    note(h, KHEAP_E_TOO_BIG, NULL, size, 0);
+    h->nr_fail++;
+    return true;
+}
+
 void *kheap_alloc(struct kheap *h, size_t size)
 {
     if (size == 0)
         return NULL;
-    if (size > KHEAP_MAX_SIZE - redzone(h)) {
-        note(h, KHEAP_E_TOO_BIG, NULL, size, 0);
-        h->nr_fail++;
+    if (refuse_too_big(h, size))
         return NULL;
-    }
     size_t need = size + redzone(h);
     void *p;
     if (need <= KHEAP_MAX_SMALL)
-        p = slab_alloc(h, h->size_class[(need + KHEAP_ALIGN - 1) / KHEAP_ALIGN], size);
+        p = slab_alloc(h, class_of(h, need), size);
     else
         p = large_alloc(h, size);
     if (p)
@@ -676,16 +689,12 @@ void *kheap_realloc(struct kheap *h, void *p, size_t size)
     }
     if (locate(h, p, &l) || (h->debug && check_red(h, p, l.size, l.cap)))
         return NULL;
-    if (size > KHEAP_MAX_SIZE - redzone(h)) {
-        note(h, KHEAP_E_TOO_BIG, NULL, size, 0);
-        h->nr_fail++;
+    if (refuse_too_big(h, size))
         return NULL;
-    }
     size_t need = size + redzone(h);
     bool fits = need <= l.cap, same;
     if (l.pg)
-        same = need <= KHEAP_MAX_SMALL &&
-               h->size_class[(need + KHEAP_ALIGN - 1) / KHEAP_ALIGN] == l.pg->cls;
+        same = need <= KHEAP_MAX_SMALL && class_of(h, need) == l.pg->cls;
     else
         same = need > KHEAP_MAX_SMALL && large_order(KHEAP_LARGE_HDR + need) == l.blk->order;
     if (same) {
