@@ -15,6 +15,7 @@
 #include "kernel/serial.h"
 #include "kernel/errno.h"
 #include "kernel/process.h"
+#include "mem/fault.h"
 #include "mem/kheap.h"
 #include "mem/vmm.h"
 #include "mem/pmm.h"
@@ -49,6 +50,9 @@ static void cmd_mem(int argc, char **argv)
     (void)argc, (void)argv;
     pmm_print_info();
     kheap_print_info();
+    /* In the style of /proc/vmstat: counters since boot. */
+    kprintf("vmstat: pgfault %u (demand-zero %u, the rest killed a program)\n", fault_count(),
+            fault_demand_count());
 }
 
 /* Parses a decimal or 0x-prefixed hexadecimal number; false if s is not one. */
@@ -245,7 +249,7 @@ static const struct command commands[] = {
     {"help", "list the commands", cmd_help},
     {"uptime", "time since boot and timer ticks", cmd_uptime},
     {"bootinfo", "the memory map, command line and modules from the boot loader", cmd_bootinfo},
-    {"mem", "free blocks per order (like /proc/buddyinfo) and page counts", cmd_mem},
+    {"mem", "buddyinfo, page counts, the heap's classes, fault counters", cmd_mem},
     {"alloc", "alloc ORDER: take 2^ORDER frames from the buddy allocator", cmd_alloc},
     {"free", "free PHYS ORDER: give a block back", cmd_free},
     {"ps", "the process table", cmd_ps},

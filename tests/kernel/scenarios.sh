@@ -235,7 +235,8 @@ scenario ata-eio --args "test=ata_eio" --reject '^not ok' \
     --expect "^ktest: 'ata_eio' done: 5 ok, 0 not ok"
 
 # Ctrl-C ends a foreground program; the shell takes commands again.
-scenario shell-ctrl-c --timeout 30 --input $'run spin\n\x03run orphans\nps\npoweroff' \
+scenario shell-ctrl-c --timeout 30 --input $'run spin\n\x03run orphans\nps\nrun stackoverflow\nmem\npoweroff' \
+    --expect '^vmstat: pgfault [1-9][0-9]* \(demand-zero [1-9][0-9]*, the rest killed a program\)$' \
     --expect '^\^C$' --expect '^pid 1 \(spin\) exited with status 130$' \
     --expect '^orphans: 100 orphans made$' --expect '^pid 2 \(orphans\) exited with status 0$' \
     --expect '^    0     0  running   kernel' --reject '^    [0-9]+ +[0-9]+  zombie' --expect '^powering off'
