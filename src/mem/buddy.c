@@ -34,18 +34,35 @@
  *
  * The hot cache: order-0 requests are by far the most common, and a full
  * split or merge for each would be wasteful when a frame is freed and soon
- * wanted again. So freed single frames go first onto a small LIFO array
- * (PG_HOT, not merged), and order-0 allocations take from it. When it is
- * empty, one allocation refills it with a small block (up to 2^3 frames, from
- * the smallest list) cut into single frames; when it is full, the freed frame
- * goes straight to the buddy lists. Either way one operation does at most one
- * split or merge chain. Cached frames count as free, but they hide potential
- * merges: a larger allocation that finds nothing on the lists looks at each
- * cached frame (two descriptors: its order-0 buddy, and the first frame of
- * the other half of the block asked for) and drains only those that may
- * complete such a block, then tries again. Frames that fail the look stay
- * cached; no block of that order can hide behind them, so a request refused
- * is one that buddy_drain would not have saved either.
+ * wanted again. So some free single frames are kept apart (PG_HOT), for
+ * order-0 allocations to take first. A cached frame is free but on no list,
+ * and that is the danger: it could hide a merge, so that a larger request
+ * fails, or has to search the cache, while the memory is there. The cache
+ * has two parts, each with a rule that keeps such merges in one small place:
+ *
+ *  - The batch. When the cache is empty, an order-0 allocation takes a small
+ *    block (up to 2^3 frames, from the smallest list), hands out its first
+ *    frame and keeps the others as the open batch: a bit mask of its free
+ *    frames (batch_free), the heads in it marked in page.batch. Its frames
+ *    come back to the mask whenever they are freed, whatever their
+ *    neighbours, and never go onto a list while it is open. A new refill
+ *    replaces it (all its frames are handed out by then). No batch opens
+ *    when the smallest free block is a single frame, or with the cache off.
+ *  - The stack. Any other order-0 free goes onto a small LIFO array only if
+ *    its buddy frame is not free. If the buddy is free, the two are joined
+ *    at once, and a stacked buddy is taken off for that: page.next of a
+ *    stacked frame holds its slot, so that costs a few instructions. So no
+ *    stacked frame has a free buddy, and no wholly free block contains one.
+ *
+ * When no list holds a block of the order asked for, the batch is the only
+ * place where one can hide: an aligned part of it that is wholly free (the
+ * mask shows it in a few bit operations), handed out as one block that
+ * stays in the batch, head marked, and comes back to it when freed; or the
+ * whole batch, joined with free buddies above it in a chain that stops at
+ * the order asked for, which closes the batch. A refusal is therefore exact
+ * (buddy_drain would not have saved it), and no buddy_alloc or buddy_free
+ * does more than one split or join chain. (buddy_drain, buddy_set_hot_limit
+ * and buddy_add_range free many blocks, each with its own chain.)
  *
  * Cost: buddy_alloc and buddy_free are laid out as a few instructions for the
  * hot cache, then a call to the general path. Flags and order share one
@@ -80,6 +97,14 @@ static void record(struct buddy_zone *z, int reason, uint32_t pfn, uint32_t orde
     z->nr_misuse++;
 }
 
+/* Set a descriptor's state and reference count at once: the two fields are
+ * adjacent, so this is one 64-bit store (two on i386). */
+static BUDDY_INLINE void set_state(struct page *p, uint32_t state, uint32_t refcount)
+{
+    uint64_t both = (uint64_t)refcount << 32 | state;
+    __builtin_memcpy((char *)p + offsetof(struct page, state), &both, sizeof(both));
+}
+
 /* ---- the free lists ------------------------------------------------------ */
 
 /* Take b, a free head of order k, off its list `area`, mending the links
@@ -104,14 +129,15 @@ static BUDDY_INLINE void list_unlink(struct buddy_zone *z, struct page *map,
     area->count--;
 }
 
-/* Push the free block at idx on the list of its order and mark its head. */
+/* Push the free block at idx on the list of its order and mark its head
+ * (refcount 0). */
 static inline void list_push(struct buddy_zone *z, uint32_t idx, unsigned order)
 {
     struct page *const map = z->map;
     struct buddy_free_area *area = &z->area[order];
     uint32_t head = area->head;
 
-    map[idx].state = PAGE_STATE(PG_FREE, order);
+    set_state(&map[idx], PAGE_STATE(PG_FREE, order), 0);
     map[idx].next = head;
     map[idx].prev = BUDDY_NIL;
     if (head != BUDDY_NIL)
@@ -121,37 +147,65 @@ static inline void list_push(struct buddy_zone *z, uint32_t idx, unsigned order)
     z->nonempty |= 1u << order;
 }
 
+/* ---- the hot cache --------------------------------------------------------- */
+
+/* Put the free frame idx on top of the stack; the caller knows there is
+ * room. page.next remembers the slot, for hot_remove. */
+static BUDDY_INLINE void hot_push(struct buddy_zone *z, uint32_t idx)
+{
+    struct page *p = &z->map[idx];
+    uint32_t slot = z->hot_count;
+
+    set_state(p, PAGE_STATE(PG_HOT, 0), 0);
+    p->next = slot;
+    z->hot[slot] = idx;
+    z->hot_count = slot + 1;
+}
+
+/* Take the stacked frame idx off the stack, from whatever slot it is in:
+ * the top entry moves into that slot. Its state is left for the caller. */
+static inline void hot_remove(struct buddy_zone *z, uint32_t idx)
+{
+    uint32_t slot = z->map[idx].next;
+    uint32_t last = z->hot[--z->hot_count];
+
+    z->hot[slot] = last;
+    z->map[last].next = slot;
+}
+
+/* Is zone index idx inside the open batch? (batch_n is 0 when none is.) */
+static inline bool in_batch(const struct buddy_zone *z, uint32_t idx)
+{
+    return idx - z->batch < z->batch_n;
+}
+
+/* Close the open batch: its frames lose their mark. The caller has dealt
+ * with its free frames. */
+static void batch_unmark(struct buddy_zone *z)
+{
+    for (uint32_t i = 0; i < z->batch_n; i++)
+        z->map[z->batch + i].batch = 0;
+    z->batch_n = 0;
+    z->batch_free = 0;
+}
+
 /* ---- split (allocation) -------------------------------------------------- */
 
-/* Take the first block of list `from`, the smallest non-empty list of order
- * >= to, and split it down to order `to`, putting each upper half on the
- * list of its order. Returns the index of the remaining lower block; its
- * descriptor is left for the caller to mark. The loop is written with its
- * induction variables spelled out: `bit` is 2^order, `want` the page state
- * of a free head of that order, `area` its free list. */
-static inline uint32_t take_block(struct buddy_zone *z, unsigned from, unsigned to)
+/* The block of order `from` at idx, just taken off its list, is split down
+ * to order `to`: each upper half goes on the list of its order. Every list
+ * between `to` and `from` is empty (that is why the block came from
+ * `from`), so each half becomes the only block of its list, and the
+ * non-empty mask gets all their bits at once. The loop is written with
+ * its induction variables spelled out: `bit` is 2^order, `want` the page
+ * state of a free head of that order, `area` its free list. */
+static void split_down(struct buddy_zone *z, uint32_t idx, unsigned from, unsigned to)
 {
     struct page *const map = z->map;
     struct buddy_free_area *area = &z->area[from];
-    uint32_t idx = area->head;
-    uint32_t next = map[idx].next;
     uint32_t bit = 1u << from, stop = 1u << to;
-
-    /* Pop the head. The list is empty afterwards iff it had one block. */
-    area->head = next;
-    if (next != BUDDY_NIL)
-        map[next].prev = BUDDY_NIL;
-    else
-        z->nonempty &= ~bit;
-    area->count--;
-    z->nr_listed -= stop;
-    if (bit == stop)
-        return idx;
-    /* Every list between `to` and `from` is empty (that is why we came to
-     * `from`), so each upper half becomes the only block of its list, and
-     * the non-empty mask gets all their bits at once. */
-    z->nonempty |= bit - stop;
     uint32_t want = PAGE_STATE(PG_FREE, from);
+
+    z->nonempty |= bit - stop;
     do {
         bit >>= 1;
         want -= PAGE_STATE(0, 1);
@@ -159,11 +213,27 @@ static inline uint32_t take_block(struct buddy_zone *z, unsigned from, unsigned 
         struct page *h = &map[idx + bit];
         h->next = BUDDY_NIL;
         h->prev = BUDDY_NIL;
-        h->state = want;
-        h->refcount = 0;
+        set_state(h, want, 0);
         area->head = idx + bit;
         area->count = 1;
     } while (bit > stop);
+}
+
+/* Take the first block off list `from`: its index. */
+static inline uint32_t take_first(struct buddy_zone *z, unsigned from)
+{
+    struct page *const map = z->map;
+    struct buddy_free_area *area = &z->area[from];
+    uint32_t idx = area->head;
+    uint32_t next = map[idx].next;
+
+    /* Pop the head. The list is empty afterwards iff it had one block. */
+    area->head = next;
+    if (next != BUDDY_NIL)
+        map[next].prev = BUDDY_NIL;
+    else
+        z->nonempty &= ~(1u << from);
+    area->count--;
     return idx;
 }
 
@@ -251,6 +321,33 @@ static inline unsigned edge_limit(const struct buddy_zone *z, uint32_t pfn)
     return 31u - (unsigned)__builtin_clz(below < above ? below : above);
 }
 
+/* Join the block of `order` at zone index *idx with its free buddies, as
+ * join_chain does, but never above order `cap`, nor above the largest
+ * aligned block around it that lies inside the zone. Returns the order
+ * reached, and *idx the joined block. For allocations that join up to the
+ * order they want (alloc_short). */
+static BUDDY_INLINE unsigned join_bounded(struct buddy_zone *z, uint32_t *idx, unsigned order,
+                                          unsigned cap)
+{
+    const uint32_t pfn = z->base_pfn + *idx;
+    const uint32_t region = *idx - (pfn & ((1u << BUDDY_MAX_ORDER) - 1));
+    unsigned limit = cap;
+
+    if (region >= z->inner_lim) {
+        unsigned edge = edge_limit(z, pfn);
+        if (edge < limit)
+            limit = edge;
+    }
+    if (limit <= order)
+        return order;
+    uint32_t off = pfn & ((1u << limit) - 1);
+    uint32_t top = *idx - off;
+    uintptr_t x = off * sizeof(struct page);
+    order = join_chain(z, z->map, (char *)&z->map[top], &x, order, limit);
+    *idx = top + (uint32_t)(x / sizeof(struct page));
+    return order;
+}
+
 /* The block of `order` at zone index idx has a free buddy of the same
  * order: join them, and again one order up as long as the buddy is a whole
  * free block of the same order, then push the result. Out of line: most
@@ -260,19 +357,17 @@ static inline unsigned edge_limit(const struct buddy_zone *z, uint32_t pfn)
  * wholly inside the zone (join_step). Almost always that is its order-10
  * region, and the chain can run up to BUDDY_MAX_ORDER with no limit test;
  * only near the zone's two ends is it a smaller block, whose order then
- * bounds the chain. The lists' counts and the non-empty mask are updated as
- * the chain goes, not gathered for the end: each step touches a different
- * list, with constants, so gathering saves nothing. */
+ * bounds the chain. The lists' counts and the non-empty mask
+ * are updated as the chain goes, not gathered for the end: each step
+ * touches a different list, with constants, so gathering saves nothing. */
 BUDDY_NOINLINE static int join_and_push(struct buddy_zone *z, uint32_t idx, unsigned order)
 {
     struct page *const map = z->map;
-    const uint32_t base = z->base_pfn;
-    const uint32_t pfn = base + idx;
-    const uint32_t region_mask = (1u << BUDDY_MAX_ORDER) - 1;
+    const uint32_t pfn = z->base_pfn + idx;
     /* The block's offset in its order-10 region, and the zone index where
      * that region starts (a huge value, wrapped, if it starts below the
      * zone). */
-    uint32_t off = pfn & region_mask;
+    uint32_t off = pfn & ((1u << BUDDY_MAX_ORDER) - 1);
     uint32_t top = idx - off;
 
     if (top < z->inner_lim) {
@@ -301,9 +396,9 @@ BUDDY_NOINLINE static int join_and_push(struct buddy_zone *z, uint32_t idx, unsi
 /* Give the block of `order` at pfn back to the free lists, joining it with
  * its buddy as long as the buddy is a whole free block of the same order. A
  * buddy that is allocated, reserved, cached, split further or outside the
- * zone stops the joining. The block's head must already have state 0 (a
- * tail, unless it stays the head: the push marks it) and refcount 0. Returns
- * 0. */
+ * zone stops the joining (a cached buddy is the callers' business: see
+ * join_hot). The block's head must already have state 0 (a tail, unless it
+ * stays the head: the push marks it) and refcount 0. Returns 0. */
 static inline int free_block(struct buddy_zone *z, uint32_t pfn, unsigned order)
 {
     const uint32_t bit = 1u << order;
@@ -311,7 +406,6 @@ static inline int free_block(struct buddy_zone *z, uint32_t pfn, unsigned order)
      * a huge value, so one comparison rejects both sides. */
     uint32_t bidx = (pfn ^ bit) - z->base_pfn;
 
-    z->nr_listed += bit;
     /* Most frees join nothing: one look at the buddy decides. */
     if (order < BUDDY_MAX_ORDER && bidx < z->nframes &&
         z->map[bidx].state == PAGE_STATE(PG_FREE, order))
@@ -320,12 +414,28 @@ static inline int free_block(struct buddy_zone *z, uint32_t pfn, unsigned order)
     return 0;
 }
 
+/* The single frame at pfn (state 0 already) is freed while its buddy frame
+ * at bidx sits in the cache: take the buddy out, and free the pair as one
+ * order-1 block. */
+BUDDY_NOINLINE static int join_hot(struct buddy_zone *z, uint32_t pfn, uint32_t bidx)
+{
+    hot_remove(z, bidx);
+    z->map[bidx].state = 0;
+    return free_block(z, pfn & ~1u, 1);
+}
+
 /* free_block for the rare callers (add_range, drains), so that it is not
- * copied into each; they pass a free or cached head with refcount 0. */
+ * copied into each; they pass a free or cached head with refcount 0. A
+ * single frame whose buddy is cached is joined with it. */
 BUDDY_NOINLINE static void free_block_out(struct buddy_zone *z, uint32_t pfn, unsigned order)
 {
+    uint32_t bidx = (pfn ^ 1) - z->base_pfn;
+
     z->map[pfn - z->base_pfn].state = 0;
-    free_block(z, pfn, order);
+    if (order == 0 && bidx < z->nframes && z->map[bidx].state == PAGE_STATE(PG_HOT, 0))
+        join_hot(z, pfn, bidx);
+    else
+        free_block(z, pfn, order);
 }
 
 /* ---- setup ------------------------------------------------------------- */
@@ -338,15 +448,6 @@ static uint32_t inner_lim(uint32_t nframes)
 {
     const uint32_t region = 1u << BUDDY_MAX_ORDER;
     return nframes >= region ? nframes - region + 1 : 0;
-}
-
-static void set_batch_order(struct buddy_zone *z)
-{
-    /* A refill keeps one frame and caches the other 2^r - 1. */
-    uint32_t r = BUDDY_HOT_BATCH_ORDER;
-    while (r > 0 && (1u << r) - 1 > z->hot_limit)
-        r--;
-    z->hot_batch_order = r;
 }
 
 int buddy_init(struct buddy_zone *z, struct page *map, uint32_t base_pfn, uint32_t nframes)
@@ -368,9 +469,10 @@ int buddy_init(struct buddy_zone *z, struct page *map, uint32_t base_pfn, uint32
         z->hot[i] = BUDDY_NIL;
     z->hot_count = 0;
     z->hot_limit = BUDDY_HOT_MAX;
-    set_batch_order(z);
+    z->batch = 0;
+    z->batch_n = 0;
+    z->batch_free = 0;
     z->nr_total = 0;
-    z->nr_listed = 0;
     z->nr_alloc_fail = 0;
     z->nr_misuse = 0;
     z->err.reason = BUDDY_OK;
@@ -429,41 +531,105 @@ BUDDY_COLD static uint32_t alloc_refused(struct buddy_zone *z, unsigned order)
     return BUDDY_NO_PFN;
 }
 
-/* No list holds a block of this order or more. Cached frames are free but
- * unmerged, so such a block may hide behind them. A cached frame can only be
- * part of one if the frame next to it (its order-0 buddy) is free too,
- * cached or a free order-0 block (a larger free block around it would
- * contain the cached frame), and so is the first frame of the other half of
- * that block (a free head, or cached). Both looks are necessary conditions,
- * so a frame that fails either stays cached: no block of this order is
- * hiding behind it, and draining others does not change that (it only turns
- * cached frames into listed ones). The frames that pass are drained, until
- * the lists hold a block large enough. So a request refused here would be
- * refused after buddy_drain too, but the cache is not emptied for nothing. */
+/* Mark the block of `order` at idx allocated; its pfn. */
+static uint32_t hand_out(struct buddy_zone *z, uint32_t idx, unsigned order)
+{
+    set_state(&z->map[idx], PAGE_STATE(PG_HEAD, order), 1);
+    return z->base_pfn + idx;
+}
+
+/* Close the open batch, giving its free frames to the lists: a free pair
+ * as an order-1 block (which may join more, as any free does), a single
+ * frame alone (its buddy is allocated, so it joins nothing). */
+static void batch_release(struct buddy_zone *z)
+{
+    const uint32_t start = z->batch, n = z->batch_n, m = z->batch_free;
+
+    batch_unmark(z);
+    for (uint32_t i = 0; i < n; i += 2) {
+        uint32_t pair = (m >> i) & 3;
+        if (pair == 3) {
+            set_state(&z->map[start + i], 0, 0);
+            set_state(&z->map[start + i + 1], 0, 0);
+            free_block(z, z->base_pfn + start + i, 1);
+        } else if (pair != 0) {
+            uint32_t idx = start + i + (pair >> 1);
+            set_state(&z->map[idx], 0, 0);
+            free_block(z, z->base_pfn + idx, 0);
+        }
+    }
+}
+
+/* The whole batch is free: its frames become one block (tails state 0),
+ * which joins free buddies up to `order`, and the batch closes. */
+BUDDY_NOINLINE static uint32_t batch_join(struct buddy_zone *z, unsigned order)
+{
+    uint32_t idx = z->batch;
+    const uint32_t n = z->batch_n;
+    unsigned got = (unsigned)__builtin_ctz(n);
+    struct page *const frames = &z->map[idx];
+
+    for (uint32_t t = 0; t < n; t++)
+        set_state(&frames[t], 0, 0);
+    z->batch_n = 0;
+    z->batch_free = 0;
+    if (got < order)
+        got = join_bounded(z, &idx, got, order);
+    if (got == order)
+        return hand_out(z, idx, order);
+    list_push(z, idx, got); /* too small after all: listed, and refused */
+    z->nr_alloc_fail++;
+    return BUDDY_NO_PFN;
+}
+
+/* The aligned part of the batch at bit i, of `order` (below the batch's),
+ * is free: hand it out as one block. It stays in the batch, its head
+ * marked, so that its free brings it back (free_other). */
+BUDDY_NOINLINE static uint32_t batch_part(struct buddy_zone *z, uint32_t i, unsigned order)
+{
+    const uint32_t idx = z->batch + i, size = 1u << order;
+
+    z->batch_free &= ~(((1u << size) - 1) << i);
+    for (uint32_t t = 1; t < size; t++)
+        set_state(&z->map[idx + t], 0, 0);
+    set_state(&z->map[idx], PAGE_STATE(PG_HEAD, order) | PAGE_BATCH, 1);
+    return z->base_pfn + idx;
+}
+
+/* No list holds a block of `order` (>= 1) or more. By the cache's rules
+ * (top of this file) only the open batch can hide one: an aligned part of
+ * it that is wholly free, when the order is below the batch's, or the whole
+ * batch, wholly free, joined with free buddies up to the order asked for.
+ * If it hides none, no free block of this order exists. */
 BUDDY_NOINLINE static uint32_t alloc_short(struct buddy_zone *z, unsigned order)
 {
-    /* Nothing cached, too few free frames, or order 0 (which any cached
-     * frame would have served): the answer is already known. */
-    if (z->hot_count != 0 && buddy_nr_free(z) >= (1u << order) && order != 0) {
-        struct page *const map = z->map;
-        const uint32_t base = z->base_pfn, nframes = z->nframes;
-        const uint32_t half = 1u << (order - 1);
-        for (uint32_t i = z->hot_count; i-- > 0;) {
-            uint32_t pfn = base + z->hot[i];
-            uint32_t buddy = (pfn ^ 1) - base; /* wraps if below the zone */
-            if (buddy >= nframes || !(map[buddy].flags & (PG_FREE | PG_HOT)))
-                continue;
-            uint32_t other = ((pfn ^ half) & ~(half - 1)) - base; /* = buddy for order 1 */
-            if (other >= nframes || !(map[other].flags & (PG_FREE | PG_HOT)))
-                continue;
-            z->hot[i] = z->hot[--z->hot_count]; /* out of the cache */
-            free_block_out(z, pfn, 0);
-            if (z->nonempty >> order)
-                return buddy_alloc(z, order); /* now served by the lists */
-        }
+    /* bits at the multiples of 2^k, for k = 0..2, in an 8-bit mask */
+    static const uint32_t aligned[BUDDY_HOT_BATCH_ORDER] = {0xFF, 0x55, 0x11};
+    const uint32_t n = z->batch_n, size = 1u << order, m = z->batch_free;
+
+    if (n > size) {
+        /* bit i of `whole`: frames i..i+size-1 all free, i aligned */
+        uint32_t whole = m;
+        for (uint32_t w = 1; w < size; w <<= 1)
+            whole &= whole >> w;
+        whole &= aligned[order];
+        if (whole != 0)
+            return batch_part(z, (uint32_t)__builtin_ctz(whole), order);
+    } else if (n != 0 && m == (1u << n) - 1) {
+        return batch_join(z, order);
     }
     z->nr_alloc_fail++;
     return BUDDY_NO_PFN;
+}
+
+/* The block of order `from` at idx, off its list, is more than asked for:
+ * split it down to `order` and hand out the lower part. Out of line, so
+ * that a block of the right size is taken with few registers. */
+BUDDY_NOINLINE static uint32_t split_out(struct buddy_zone *z, uint32_t idx, unsigned from,
+                                         unsigned order)
+{
+    split_down(z, idx, from, order);
+    return hand_out(z, idx, order);
 }
 
 /* A block of order >= 1 from the lists. */
@@ -475,30 +641,41 @@ BUDDY_NOINLINE static uint32_t alloc_block(struct buddy_zone *z, unsigned order)
     uint32_t avail = z->nonempty >> order;
     if (avail == 0)
         return alloc_short(z, order);
-    uint32_t idx = take_block(z, order + (unsigned)__builtin_ctz(avail), order);
-    z->map[idx].state = PAGE_STATE(PG_HEAD, order);
-    z->map[idx].refcount = 1;
-    return z->base_pfn + idx;
+    unsigned from = order + (unsigned)__builtin_ctz(avail);
+    uint32_t idx = take_first(z, from);
+    if (from != order)
+        return split_out(z, idx, from, order);
+    return hand_out(z, idx, order);
 }
 
 /* The cache is empty: take a small block (from the smallest list, so big
- * blocks stay whole), hand out its first frame and cache the others,
- * lowest address on top. */
+ * blocks stay whole), hand out its first frame, and make it the open batch
+ * with the other frames free (lowest first out). The old batch, all of it
+ * handed out, closes. With the cache off (hot_limit 0) this is a plain
+ * split down to order 0. */
 BUDDY_NOINLINE static uint32_t alloc_refill(struct buddy_zone *z)
 {
-    if (z->nonempty == 0)
-        return alloc_short(z, 0);
-    unsigned from = (unsigned)__builtin_ctz(z->nonempty);
-    unsigned r = from < z->hot_batch_order ? from : z->hot_batch_order;
-    uint32_t idx = take_block(z, from, r);
-    for (uint32_t i = (1u << r) - 1; i > 0; i--) {
-        struct page *q = &z->map[idx + i];
-        q->state = PAGE_STATE(PG_HOT, 0);
-        q->refcount = 0;
-        z->hot[z->hot_count++] = idx + i;
+    if (z->nonempty == 0) {
+        z->nr_alloc_fail++;
+        return BUDDY_NO_PFN;
     }
-    z->map[idx].state = PAGE_STATE(PG_HEAD, 0);
-    z->map[idx].refcount = 1;
+    unsigned from = (unsigned)__builtin_ctz(z->nonempty);
+    unsigned r = from < BUDDY_HOT_BATCH_ORDER ? from : BUDDY_HOT_BATCH_ORDER;
+    if (z->hot_limit == 0)
+        r = 0;
+    batch_unmark(z);
+    uint32_t idx = take_first(z, from);
+    if (from != r)
+        split_down(z, idx, from, r);
+    if (r == 0)
+        return hand_out(z, idx, 0);
+    const uint32_t n = 1u << r;
+    for (uint32_t t = 1; t < n; t++)
+        set_state(&z->map[idx + t], PAGE_STATE(PG_HOT, 0) | PAGE_BATCH, 0);
+    set_state(&z->map[idx], PAGE_STATE(PG_HEAD, 0) | PAGE_BATCH, 1);
+    z->batch = idx;
+    z->batch_n = n;
+    z->batch_free = (1u << n) - 2;
     return z->base_pfn + idx;
 }
 
@@ -506,13 +683,19 @@ uint32_t buddy_alloc(struct buddy_zone *z, unsigned order)
 {
     if (order != 0)
         return alloc_block(z, order);
+    /* The hot paths: the lowest free frame of the batch, else the frame
+     * stacked last. */
+    uint32_t m = z->batch_free;
+    if (m != 0) {
+        uint32_t idx = z->batch + (uint32_t)__builtin_ctz(m);
+        z->batch_free = m & (m - 1);
+        set_state(&z->map[idx], PAGE_STATE(PG_HEAD, 0) | PAGE_BATCH, 1);
+        return z->base_pfn + idx;
+    }
     if (z->hot_count == 0)
         return alloc_refill(z);
-    /* The hot path: the frame freed last. */
     uint32_t idx = z->hot[--z->hot_count];
-    struct page *p = &z->map[idx];
-    p->state = PAGE_STATE(PG_HEAD, 0);
-    p->refcount = 1;
+    set_state(&z->map[idx], PAGE_STATE(PG_HEAD, 0), 1);
     return z->base_pfn + idx;
 }
 
@@ -563,62 +746,112 @@ BUDDY_COLD static int free_refused(struct buddy_zone *z, uint32_t pfn, unsigned 
     return -EINVAL;
 }
 
-/* Everything but the hot path: check, then back to the lists. */
+/* Not the head of a plain allocated block of this order (free_to_lists):
+ * a part of the open batch that alloc_short handed out, which goes back to
+ * the batch frame by frame, or a misuse. */
+BUDDY_COLD static int free_other(struct buddy_zone *z, uint32_t pfn, unsigned order)
+{
+    const uint32_t idx = pfn - z->base_pfn;
+
+    if (order < BUDDY_HOT_BATCH_ORDER && in_batch(z, idx) &&
+        z->map[idx].state == (PAGE_STATE(PG_HEAD, order) | PAGE_BATCH)) {
+        const uint32_t size = 1u << order;
+        for (uint32_t t = 0; t < size; t++)
+            set_state(&z->map[idx + t], PAGE_STATE(PG_HOT, 0) | PAGE_BATCH, 0);
+        z->batch_free |= ((1u << size) - 1) << (idx - z->batch);
+        return 0;
+    }
+    return free_refused(z, pfn, order);
+}
+
+/* A block of order >= 1: check, then back to the lists. This is free_block
+ * written out again, so that the common case (no join) stores the head's
+ * state once. */
 BUDDY_NOINLINE static int free_to_lists(struct buddy_zone *z, uint32_t pfn, unsigned order)
 {
-    uint32_t idx = pfn - z->base_pfn;
+    struct page *const map = z->map;
+    const uint32_t idx = pfn - z->base_pfn;
 
     /* Only the head of an allocated block of exactly this order, with no
      * other flag left on it, may be freed: one comparison of its state.
      * Heads are aligned by construction, so this also rules out misaligned
-     * frees. Anything else goes to free_refused, which works out why. (The
-     * order is checked first so that the shift in PAGE_STATE cannot wrap.) */
+     * frees. Anything else goes to free_other: a part of the batch, or a
+     * misuse. (The order is checked first so that the shift in PAGE_STATE
+     * cannot wrap.) */
     if (idx >= z->nframes || order > BUDDY_MAX_ORDER ||
-        z->map[idx].state != PAGE_STATE(PG_HEAD, order))
-        return free_refused(z, pfn, order);
-    /* state and refcount in one go (the compiler merges the two stores):
-     * the head counts as a tail until free_block pushes it */
-    z->map[idx].state = 0;
-    z->map[idx].refcount = 0;
-    return free_block(z, pfn, order);
+        map[idx].state != PAGE_STATE(PG_HEAD, order))
+        return free_other(z, pfn, order);
+    const uint32_t bit = 1u << order;
+    const uint32_t bidx = (pfn ^ bit) - z->base_pfn;
+    /* Two free order-10 buddies stay apart, hence the last test; it comes
+     * last because a free buddy is the rare case. */
+    if (bidx < z->nframes && map[bidx].state == PAGE_STATE(PG_FREE, order) &&
+        order < BUDDY_MAX_ORDER) {
+        set_state(&map[idx], 0, 0); /* a tail, unless it stays the head */
+        return join_and_push(z, idx, order);
+    }
+    list_push(z, idx, order);
+    return 0;
+}
+
+/* A single frame that may not be cached goes to the lists: joined with its
+ * buddy frame if that is free (listed, or cached: join_hot), else pushed.
+ * bstate is the buddy's state, or 0 when it lies outside the zone. */
+BUDDY_NOINLINE static int free_frame(struct buddy_zone *z, uint32_t idx, uint32_t bstate)
+{
+    const uint32_t pfn = z->base_pfn + idx;
+
+    set_state(&z->map[idx], 0, 0);
+    if (bstate == PAGE_STATE(PG_HOT, 0))
+        return join_hot(z, pfn, (pfn ^ 1) - z->base_pfn);
+    if (bstate == PAGE_STATE(PG_FREE, 0))
+        return join_and_push(z, idx, 0);
+    list_push(z, idx, 0);
+    return 0;
 }
 
 int buddy_free(struct buddy_zone *z, uint32_t pfn, unsigned order)
 {
-    uint32_t idx = pfn - z->base_pfn;
+    if (order != 0)
+        return free_to_lists(z, pfn, order);
 
-    /* The hot path: an allocated single frame into the cache, if it has
-     * room. Anything else, misuse included, is sorted out by free_to_lists. */
-    if (order == 0 && z->hot_count < z->hot_limit && idx < z->nframes) {
-        struct page *p = &z->map[idx];
-        if (p->state == PAGE_STATE(PG_HEAD, 0)) {
-            p->state = PAGE_STATE(PG_HOT, 0);
-            p->refcount = 0;
-            z->hot[z->hot_count++] = idx;
-            return 0;
-        }
+    /* The hot path: an allocated single frame goes into the cache if its
+     * buddy frame is not free and the cache has room, or if it is from the
+     * open batch (marked). (A free buddy is a free order-0 head or a cached
+     * frame: a larger free block around it would contain this frame too.)
+     * Otherwise free_frame joins or lists it. See the top of this file. */
+    uint32_t idx = pfn - z->base_pfn;
+    if (idx >= z->nframes)
+        return free_refused(z, pfn, 0);
+    uint32_t state = z->map[idx].state;
+    if (state == PAGE_STATE(PG_HEAD, 0)) {
+        uint32_t bidx = (pfn ^ 1) - z->base_pfn;
+        uint32_t bstate = bidx < z->nframes ? z->map[bidx].state : 0;
+        if ((bstate & PAGE_STATE(PG_FREE | PG_HOT, 0)) || z->hot_count >= z->hot_limit)
+            return free_frame(z, idx, bstate);
+        hot_push(z, idx);
+        return 0;
     }
-    return free_to_lists(z, pfn, order);
+    if (state != (PAGE_STATE(PG_HEAD, 0) | PAGE_BATCH))
+        return free_refused(z, pfn, 0);
+    set_state(&z->map[idx], PAGE_STATE(PG_HOT, 0) | PAGE_BATCH, 0);
+    z->batch_free |= 1u << (idx - z->batch);
+    return 0;
 }
 
 void buddy_drain(struct buddy_zone *z)
 {
+    batch_release(z);
     while (z->hot_count > 0) {
         uint32_t idx = z->hot[--z->hot_count];
-        free_block_out(z, z->base_pfn + idx, 0);
+        free_block_out(z, z->base_pfn + idx, 0); /* may take a cached buddy too */
     }
 }
 
 void buddy_set_hot_limit(struct buddy_zone *z, uint32_t limit)
 {
-    if (limit > BUDDY_HOT_MAX)
-        limit = BUDDY_HOT_MAX;
-    z->hot_limit = limit;
-    while (z->hot_count > limit) {
-        uint32_t idx = z->hot[--z->hot_count];
-        free_block_out(z, z->base_pfn + idx, 0);
-    }
-    set_batch_order(z);
+    buddy_drain(z);
+    z->hot_limit = limit < BUDDY_HOT_MAX ? limit : BUDDY_HOT_MAX;
 }
 
 /* ---- invariants -------------------------------------------------------- */
@@ -642,9 +875,17 @@ int buddy_check_report(const struct buddy_zone *z, struct buddy_error *why)
 
     if (z->nframes > 0x7FFFFFFFu || z->base_pfn > BUDDY_NO_PFN - 1 - z->nframes ||
         (z->nframes && !z->map) || z->hot_limit > BUDDY_HOT_MAX || z->hot_count > z->hot_limit ||
-        z->nr_listed > z->nr_total || z->nr_total > z->nframes ||
-        z->inner_lim != inner_lim(z->nframes))
+        z->nr_total > z->nframes || z->inner_lim != inner_lim(z->nframes))
         return broken(why, BUDDY_I_ZONE, z, BUDDY_NIL, 0);
+    /* The batch: none, or an aligned block of 2..2^BUDDY_HOT_BATCH_ORDER
+     * frames inside the zone, with a free mask of that many bits. */
+    if (z->batch_n == 0
+            ? z->batch_free != 0
+            : (z->batch_n & (z->batch_n - 1) || z->batch_n < 2 ||
+               z->batch_n > (1u << BUDDY_HOT_BATCH_ORDER) || z->batch >= z->nframes ||
+               z->batch_n > z->nframes - z->batch || (z->base_pfn + z->batch) & (z->batch_n - 1) ||
+               z->batch_free >> z->batch_n))
+        return broken(why, BUDDY_I_BATCH, z, BUDDY_NIL, 0);
 
     /* 1. Walk the zone from the start: it must split exactly into reserved
      * frames, hot frames and blocks whose tails carry no buddy flag. */
@@ -656,12 +897,27 @@ int buddy_check_report(const struct buddy_zone *z, struct buddy_error *why)
         if (f & (f - 1)) /* more than one buddy flag */
             return broken(why, BUDDY_I_FLAGS, z, i, 0);
         if (f == PG_RESERVED) {
+            if (in_batch(z, i) || p->batch)
+                return broken(why, BUDDY_I_BATCH, z, i, 0);
             i++;
             continue;
         }
         managed++;
-        if (p->pad != 0) /* page.state comparisons rely on it */
-            return broken(why, BUDDY_I_FLAGS, z, i, p->order);
+        /* Exactly the heads in the open batch are marked (page.state
+         * comparisons rely on the mark being 0 or 1): free frames, whose
+         * bits in batch_free are set, and allocated blocks smaller than
+         * the batch, whose bits are clear. */
+        if (in_batch(z, i)) {
+            if (p->batch != 1 || p->order >= BUDDY_HOT_BATCH_ORDER ||
+                (1u << p->order) >= z->batch_n)
+                return broken(why, BUDDY_I_BATCH, z, i, p->order);
+            uint32_t bits = (1u << (1u << p->order)) - 1;
+            uint32_t mine = (z->batch_free >> (i - z->batch)) & bits;
+            if (f == PG_HOT ? mine != 1 : (f != PG_HEAD || mine != 0))
+                return broken(why, BUDDY_I_BATCH, z, i, p->order);
+        } else if (p->batch != 0) {
+            return broken(why, BUDDY_I_BATCH, z, i, p->order);
+        }
         if (f == PG_HOT) {
             if (p->flags != PG_HOT || p->order != 0)
                 return broken(why, BUDDY_I_FLAGS, z, i, p->order);
@@ -676,9 +932,12 @@ int buddy_check_report(const struct buddy_zone *z, struct buddy_error *why)
         if (order > BUDDY_MAX_ORDER || ((z->base_pfn + i) & (n - 1)) || n > z->nframes - i)
             return broken(why, BUDDY_I_BAD_BLOCK, z, i, order);
         for (uint32_t t = 1; t < n; t++) {
-            if (z->map[i + t].flags & PG_BUDDY_MASK)
+            if ((z->map[i + t].flags & PG_BUDDY_MASK) || z->map[i + t].batch)
                 return broken(why, BUDDY_I_TAIL, z, i + t, order);
         }
+        /* A block that starts before the batch may not reach into it. */
+        if (z->batch_n != 0 && i < z->batch && z->batch < i + n)
+            return broken(why, BUDDY_I_BATCH, z, i, order);
         managed += n - 1;
         if (f == PG_FREE) {
             if (p->flags != PG_FREE)
@@ -724,21 +983,23 @@ int buddy_check_report(const struct buddy_zone *z, struct buddy_error *why)
     if (z->nonempty >> BUDDY_NR_ORDERS)
         return broken(why, BUDDY_I_MASK, z, BUDDY_NIL, 0);
 
-    /* 3. The hot cache: distinct hot frames, and all of them. */
+    /* 3. The stack: cached frames from outside the batch, each knowing its
+     * slot (so no frame is in two slots), none with a free buddy frame (that
+     * would hide a join); with the batch's, all the cached frames. */
     for (uint32_t h = 0; h < z->hot_count; h++) {
         uint32_t idx = z->hot[h];
-        if (idx >= z->nframes || z->map[idx].flags != PG_HOT)
+        if (idx >= z->nframes || z->map[idx].state != PAGE_STATE(PG_HOT, 0) ||
+            z->map[idx].next != h)
             return broken(why, BUDDY_I_HOT, z, idx < z->nframes ? idx : BUDDY_NIL, 0);
-        for (uint32_t g = 0; g < h; g++) {
-            if (z->hot[g] == idx)
-                return broken(why, BUDDY_I_HOT, z, idx, 0);
-        }
+        uint32_t b = ((z->base_pfn + idx) ^ 1) - z->base_pfn;
+        if (b < z->nframes && (z->map[b].flags & (PG_FREE | PG_HOT)))
+            return broken(why, BUDDY_I_HIDDEN, z, idx, 0);
     }
-    if (hot_seen != z->hot_count)
+    if (hot_seen != buddy_nr_hot(z))
         return broken(why, BUDDY_I_HOT, z, BUDDY_NIL, 0);
 
     /* 4. Totals. */
-    if (managed != z->nr_total || free_pages != z->nr_listed ||
+    if (managed != z->nr_total || free_pages + hot_seen != buddy_nr_free(z) ||
         used_pages != z->nr_total - buddy_nr_free(z))
         return broken(why, BUDDY_I_TOTALS, z, BUDDY_NIL, 0);
     if (why) {
@@ -783,6 +1044,8 @@ const char *buddy_error_name(int reason)
         [BUDDY_I_MASK] = "non-empty order mask disagrees with the counts",
         [BUDDY_I_UNMERGED] = "two free buddies left unmerged",
         [BUDDY_I_HOT] = "hot cache inconsistent",
+        [BUDDY_I_HIDDEN] = "cached frame outside the batch has a free buddy",
+        [BUDDY_I_BATCH] = "open batch misplaced, or holding a free block or reserved frame",
         [BUDDY_I_TOTALS] = "free/used totals disagree with the blocks",
         [BUDDY_I_REFCOUNT] = "free frame with a non-zero reference count",
     };

@@ -17,7 +17,7 @@
 #define BUDDY_NR_ORDERS       (BUDDY_MAX_ORDER + 1)
 #define BUDDY_NO_PFN          0xFFFFFFFFu /* "no frame": failed allocation */
 #define BUDDY_NIL             0xFFFFFFFFu /* end of a free list (frame index) */
-#define BUDDY_HOT_MAX         32          /* capacity of the hot-frame cache */
+#define BUDDY_HOT_MAX         32          /* cached frames from outside the batch */
 #define BUDDY_HOT_BATCH_ORDER 3           /* refill the cache with up to 2^3 frames */
 
 /* Page flags. The buddy allocator owns bits 0-3; at most one of them is set
@@ -32,15 +32,16 @@
 
 /* One descriptor per frame (the kernel's mem_map). Links are frame indices
  * relative to the zone, not pointers, so the size is 16 bytes on i386 and on
- * 64-bit hosts alike. next/prev mean something only on free heads, order
- * only on heads. */
+ * 64-bit hosts alike. next/prev mean something only on free heads (and next
+ * on a frame on the hot cache's stack: its slot there), order only on
+ * heads. */
 struct page {
     uint32_t next, prev; /* free list links, BUDDY_NIL at the ends */
     union {
         struct {
-            uint16_t flags; /* PG_* */
             uint8_t order;  /* block order, valid on heads */
-            uint8_t pad;    /* always 0 */
+            uint8_t batch;  /* 1 on heads in the hot cache's open batch, else 0 */
+            uint16_t flags; /* PG_* */
         };
         /* flags and order as one word, so that one comparison tests
          * both on the allocator's hot paths: see PAGE_STATE */
@@ -49,9 +50,14 @@ struct page {
     uint32_t refcount; /* 1 on the head of a freshly allocated block */
 };
 _Static_assert(sizeof(struct page) == 16, "struct page must stay 16 bytes");
+_Static_assert(offsetof(struct page, refcount) == offsetof(struct page, state) + 4,
+               "buddy.c sets state and refcount with one 64-bit store");
 /* The value of page.state for these flags and order (x86 is little-endian:
- * flags are the low half of the word). */
-#define PAGE_STATE(flags, order) ((uint32_t)(flags) | (uint32_t)(order) << 16)
+ * the order is the low byte, so that the state of a head of order k is k
+ * plus a constant, one `lea`). */
+#define PAGE_STATE(flags, order) (((uint32_t)(flags) << 16) + (uint32_t)(order))
+/* page.batch as a bit of page.state */
+#define PAGE_BATCH               (1u << 8)
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
                "PAGE_STATE assumes a little-endian machine");
 
@@ -82,6 +88,8 @@ enum buddy_reason {
     BUDDY_I_MASK,       /* non-empty-order mask disagrees with the counts */
     BUDDY_I_UNMERGED,   /* two free buddies of the same order left unmerged */
     BUDDY_I_HOT,        /* hot cache entry bad, duplicated, or count wrong */
+    BUDDY_I_HIDDEN,     /* a stacked cached frame has a free buddy */
+    BUDDY_I_BATCH,      /* the open batch misplaced, or its frames' states wrong */
     BUDDY_I_TOTALS,     /* free/used page totals disagree with the blocks */
     BUDDY_I_REFCOUNT,   /* free frame with a non-zero reference count */
     BUDDY_NR_REASONS
@@ -108,17 +116,22 @@ struct buddy_zone {
     uint32_t nframes;  /* frames covered, reserved ones included */
     uint32_t nonempty; /* bit k set <=> area[k].count != 0 */
     struct buddy_free_area area[BUDDY_NR_ORDERS];
-    uint32_t hot[BUDDY_HOT_MAX]; /* LIFO cache of single free frames (indices) */
+    /* The hot cache (see buddy.c for its rules): the open batch, a small
+     * block whose free frames are bits of batch_free, and a LIFO stack of
+     * single free frames from elsewhere (zone indices; a stacked frame's
+     * page.next is its slot). */
+    uint32_t batch;      /* zone index of the open batch's first frame */
+    uint32_t batch_n;    /* its size in frames, 0 when none is open */
+    uint32_t batch_free; /* bit i set: frame batch + i is free */
+    uint32_t hot[BUDDY_HOT_MAX];
     uint32_t hot_count;
-    uint32_t hot_limit;       /* cache capacity in use, 0..BUDDY_HOT_MAX */
-    uint32_t hot_batch_order; /* refill block order, derived from hot_limit */
-    uint32_t inner_lim;       /* an aligned order-10 block starting at zone index r
-                               * lies inside the zone iff r < inner_lim */
-    uint32_t nr_total;        /* frames handed over by buddy_add_range */
-    uint32_t nr_listed;       /* free frames on the free lists (hot cache not included) */
-    uint32_t nr_alloc_fail;   /* allocations refused for lack of memory */
-    uint32_t nr_misuse;       /* refused calls (bad free, bad order...) */
-    struct buddy_error err;   /* the last refusal */
+    uint32_t hot_limit;     /* room on the stack, 0..BUDDY_HOT_MAX; 0 turns the cache off */
+    uint32_t inner_lim;     /* an aligned order-10 block starting at zone index r
+                             * lies inside the zone iff r < inner_lim */
+    uint32_t nr_total;      /* frames handed over by buddy_add_range */
+    uint32_t nr_alloc_fail; /* allocations refused for lack of memory */
+    uint32_t nr_misuse;     /* refused calls (bad free, bad order...) */
+    struct buddy_error err; /* the last refusal */
 };
 
 /* Set up an empty zone over [base_pfn, base_pfn + nframes), every frame
@@ -130,12 +143,12 @@ int buddy_add_range(struct buddy_zone *z, uint32_t pfn, uint32_t count);
 /* Allocate a block of 2^order frames: its first pfn, or BUDDY_NO_PFN. */
 uint32_t buddy_alloc(struct buddy_zone *z, unsigned order);
 /* Free a block returned by buddy_alloc with the same order; 0, or -EINVAL
- * with z->err saying why (nothing is changed then). */
+ * with z->err saying why (nothing else is changed then). */
 int buddy_free(struct buddy_zone *z, uint32_t pfn, unsigned order);
 /* Give every frame in the hot cache back to the buddy lists (merging). */
 void buddy_drain(struct buddy_zone *z);
-/* Set the hot cache capacity (0 turns it off, clamped to BUDDY_HOT_MAX);
- * frames beyond the new capacity are drained. */
+/* Drain the hot cache and set the room on its stack (0 turns the cache off,
+ * clamped to BUDDY_HOT_MAX). */
 void buddy_set_hot_limit(struct buddy_zone *z, uint32_t limit);
 /* Check every invariant: 0, or -EINVAL after recording the broken one in *why (may be NULL). */
 int buddy_check_report(const struct buddy_zone *z, struct buddy_error *why);
@@ -158,20 +171,29 @@ static inline uint32_t buddy_nr_total(const struct buddy_zone *z)
 {
     return z->nr_total;
 }
-/* Free frames, hot cache included. */
+/* Frames sitting in the hot cache. */
+static inline uint32_t buddy_nr_hot(const struct buddy_zone *z)
+{
+    /* the set bits of the 8-bit batch_free, counted in parallel (no
+     * __builtin_popcount: a freestanding i386 gcc would call libgcc) */
+    uint32_t m = z->batch_free;
+    m -= (m >> 1) & 0x55;
+    m = (m & 0x33) + ((m >> 2) & 0x33);
+    return z->hot_count + ((m + (m >> 4)) & 0x0F);
+}
+/* Free frames, hot cache included (summed from the lists' counts, so that
+ * allocation and free have one counter less to keep). */
 static inline uint32_t buddy_nr_free(const struct buddy_zone *z)
 {
-    return z->nr_listed + z->hot_count;
+    uint32_t n = buddy_nr_hot(z);
+    for (unsigned k = 0; k <= BUDDY_MAX_ORDER; k++)
+        n += z->area[k].count << k;
+    return n;
 }
 /* Allocated frames. */
 static inline uint32_t buddy_nr_used(const struct buddy_zone *z)
 {
     return z->nr_total - buddy_nr_free(z);
-}
-/* Frames sitting in the hot cache. */
-static inline uint32_t buddy_nr_hot(const struct buddy_zone *z)
-{
-    return z->hot_count;
 }
 /* The last refusal recorded in the zone. */
 static inline const struct buddy_error *buddy_last_error(const struct buddy_zone *z)

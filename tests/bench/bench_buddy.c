@@ -292,14 +292,14 @@ static void free_frames(uint32_t pfn, unsigned order)
         must_free(f, 0);
 }
 
-/* join-mid, join-edge and fail-join: the block `jregion` (of order
- * `jlevels`) is the one whose first frame, freed last, joins through all
- * those orders. For each order j < jlevels, two more free blocks of order j
- * (X_j, Y_j, one per order-10 region from region 1 on, buddies allocated)
- * keep the buddy B_j of that frame in the middle of its list, the costliest
- * place to unlink it from. Everything else is held. join-edge does it in a
- * zone that starts 512 frames into an order-10 region: the joins there
- * are bounded by the zone's edge (nine orders, each step checked). */
+/* join-mid, join-edge, join-hot and batch-join: the block `jregion` (of
+ * order `jlevels`) is the one whose first frame, freed last, joins through
+ * all those orders. For each order j < jlevels, two more free blocks of
+ * order j (X_j, Y_j, one per order-10 region from region 1 on, buddies
+ * allocated) keep the buddy B_j of that frame in the middle of its list, the
+ * costliest place to unlink it from. Everything else is held. join-edge does
+ * it in a zone that starts 512 frames into an order-10 region: the joins
+ * there are bounded by the zone's edge (nine orders, each step checked). */
 static uint32_t xy[BUDDY_MAX_ORDER][2], joiner, jregion;
 static unsigned jlevels;
 
@@ -317,96 +317,119 @@ static void join_setup(bool edge)
         }
 }
 
-/* Rebuild the state: take X_j, Y_j off the lists so that order 0 has to be
- * split from the block (its first frame, `joiner`, comes back and every
- * B_j is pushed), take each B_j back, then free Y_j, B_j, X_j in that order:
- * list j reads X_j, B_j, Y_j. */
-static void join_rebuild(void)
+/* Rebuild the state for orders from..jlevels-1: take X_j, Y_j off the
+ * lists, so that `joiner` (a single frame, or with the cache on the first
+ * frame of a batch) has to be split from the block and every B_j is
+ * pushed; take each B_j back, then free Y_j, B_j, X_j in that order: list j
+ * reads X_j, B_j, Y_j. With `hot`, B_0 goes into the cache instead (its
+ * buddy, the joiner, is allocated). */
+static void join_rebuild(unsigned from, bool hot)
 {
     uint32_t b[BUDDY_MAX_ORDER];
-    for (unsigned j = 0; j < jlevels; j++)
+    for (unsigned j = from; j < jlevels; j++)
         for (unsigned i = 0; i < 2; i++)
             xy[j][i] = must_alloc(j);
     joiner = must_alloc(0);
-    for (unsigned j = 0; j < jlevels; j++)
+    for (unsigned j = from; j < jlevels; j++)
         b[j] = must_alloc(j);
-    for (unsigned j = 0; j < jlevels; j++) {
+    if (hot)
+        buddy_set_hot_limit(&zone, BUDDY_HOT_MAX);
+    for (unsigned j = from; j < jlevels; j++) {
         must_free(xy[j][1], j);
         must_free(b[j], j);
         must_free(xy[j][0], j);
     }
 }
 
-/* fail-hot: a full zone but for a checkerboard of 32 frames in the hot
- * cache (every buddy allocated): an order-1 request that must fail.
- * hidden-hot: a full zone but for one aligned order-5 block of 32 frames,
- * all of them in the hot cache: an order-5 request that only the cached
- * frames can serve. */
-static uint32_t cached[BUDDY_HOT_MAX];
-
-static void cache_frames(bool checkerboard)
+/* batch-join: the open batch, wholly cached, is the first 8 frames of the
+ * region; its buddies B_3..B_9 are listed mid-list, nothing of order 10 is
+ * free: an order-10 request takes the batch out of the cache and joins it
+ * up. The blocks of orders 0..2 are taken for good, so that the refill
+ * that opens the batch splits the region. */
+static void batch_setup(void)
 {
-    unsigned n = BUDDY_HOT_MAX < zone.hot_limit ? BUDDY_HOT_MAX : zone.hot_limit;
-    for (unsigned i = 0; i < n; i++)
-        cached[i] = BASE_PFN + 4096 + (checkerboard ? 2 * i : i);
-    for (unsigned i = 0; i < n; i++)
-        must_free(cached[i], 0);
+    join_setup(false);
+    for (unsigned j = 0; j < BUDDY_HOT_BATCH_ORDER; j++)
+        for (unsigned i = 0; i < 2; i++)
+            must_alloc(j);
+    buddy_set_hot_limit(&zone, BUDDY_HOT_MAX);
 }
 
-static void hot_setup(bool checkerboard)
+static void batch_rebuild(void)
+{
+    join_rebuild(BUDDY_HOT_BATCH_ORDER, false); /* joiner: a refill */
+    must_free(joiner, 0);                       /* the batch, all cached */
+}
+
+/* batch-part: the open batch, wholly free, is the only free memory: an
+ * order-2 request takes its last quarter (the first one is taken for good).
+ * Freed, the quarter goes back to the batch. */
+static void part_setup(void)
 {
     buddy_set_hot_limit(&zone, 0);
     fill_all(K_BUDDY);
+    free_frames(BASE_PFN, BUDDY_HOT_BATCH_ORDER);
     buddy_set_hot_limit(&zone, BUDDY_HOT_MAX);
-    cache_frames(checkerboard);
+    must_alloc(0); /* refill: the batch */
+    for (unsigned i = 1; i < 4; i++)
+        must_alloc(0);
+}
+
+/* fail-hot: a full zone but for cached frames: a checkerboard of frames
+ * from outside the batch (every buddy allocated) up to the cache's limit,
+ * and every other frame of the open batch. An order-1 request must fail;
+ * it looks at every pair of the batch. */
+static void fail_hot_setup(void)
+{
+    part_setup(); /* then take the rest of the batch, and give half back */
+    for (unsigned i = 4; i < (1u << BUDDY_HOT_BATCH_ORDER); i++)
+        must_alloc(0);
+    for (unsigned i = 0; i < (1u << BUDDY_HOT_BATCH_ORDER); i += 2)
+        must_free(BASE_PFN + i, 0);
+    for (unsigned i = 0; zone.hot_count < zone.hot_limit; i++)
+        must_free(BASE_PFN + 4096 + 2 * i, 0);
 }
 
 /* One step of a worst-case workload. */
 static void worst_step(const char *wl, struct result *r)
 {
     if (!strcmp(wl, "join-mid") || !strcmp(wl, "join-edge")) {
-        join_rebuild();
+        join_rebuild(0, false);
         probe_free(joiner, 0); /* joins every B_j */
         r->frees++;
-    } else if (!strcmp(wl, "fail-join")) {
-        join_rebuild();
-        buddy_set_hot_limit(&zone, BUDDY_HOT_MAX);
-        must_free(joiner, 0);                        /* into the cache */
-        uint32_t pfn = probe_alloc(BUDDY_MAX_ORDER); /* the region, through the cache */
-        r->allocs++;
+    } else if (!strcmp(wl, "join-hot")) {
+        join_rebuild(0, true);
+        probe_free(joiner, 0); /* takes B_0 out of the cache, joins every B_j */
+        r->frees++;
         buddy_set_hot_limit(&zone, 0);
-        if (pfn == NO_PFN)
-            r->fails++;
-        else
-            must_free(pfn, BUDDY_MAX_ORDER);
+    } else if (!strcmp(wl, "batch-join")) {
+        batch_rebuild();
+        uint32_t pfn = probe_alloc(BUDDY_MAX_ORDER);
+        r->allocs++;
+        if (pfn == NO_PFN) {
+            fprintf(stderr, "bench: batch-join was refused\n");
+            exit(1);
+        }
+        must_free(pfn, BUDDY_MAX_ORDER);
+    } else if (!strcmp(wl, "batch-part")) {
+        uint32_t pfn = probe_alloc(2);
+        r->allocs++;
+        if (pfn != BASE_PFN + 4) {
+            fprintf(stderr, "bench: batch-part got %u\n", pfn);
+            exit(1);
+        }
+        must_free(pfn, 2);
     } else if (!strcmp(wl, "fail-hot")) {
         r->fails += probe_alloc(1) == NO_PFN;
         r->allocs++;
-        /* the frames may have left the cache: take them and cache them again */
-        unsigned n = BUDDY_HOT_MAX < zone.hot_limit ? BUDDY_HOT_MAX : zone.hot_limit;
-        for (unsigned i = 0; i < n; i++)
-            must_alloc(0);
-        cache_frames(true);
-    } else if (!strcmp(wl, "hidden-hot")) {
-        uint32_t pfn = probe_alloc(5);
-        r->allocs++;
-        if (pfn == NO_PFN) {
-            r->fails++;
-            return;
-        }
-        must_free(pfn, 5);
-        unsigned n = BUDDY_HOT_MAX < zone.hot_limit ? BUDDY_HOT_MAX : zone.hot_limit;
-        for (unsigned i = 0; i < n; i++)
-            must_alloc(0);
-        cache_frames(false);
     }
     r->probes++;
 }
 
 static bool is_worst(const char *wl)
 {
-    return !strcmp(wl, "join-mid") || !strcmp(wl, "join-edge") || !strcmp(wl, "fail-join") ||
-           !strcmp(wl, "fail-hot") || !strcmp(wl, "hidden-hot");
+    return !strcmp(wl, "join-mid") || !strcmp(wl, "join-edge") || !strcmp(wl, "join-hot") ||
+           !strcmp(wl, "batch-join") || !strcmp(wl, "batch-part") || !strcmp(wl, "fail-hot");
 }
 
 /* Set up the state of a workload; nothing here depends on N. */
@@ -418,10 +441,14 @@ static void setup(enum kind k, const char *wl)
     nheld = used = 0;
     rng_state = 0x2545F4914F6CDD1Dull;
 
-    if (!strcmp(wl, "join-mid") || !strcmp(wl, "join-edge") || !strcmp(wl, "fail-join")) {
+    if (!strcmp(wl, "join-mid") || !strcmp(wl, "join-edge") || !strcmp(wl, "join-hot")) {
         join_setup(!strcmp(wl, "join-edge"));
-    } else if (!strcmp(wl, "fail-hot") || !strcmp(wl, "hidden-hot")) {
-        hot_setup(!strcmp(wl, "fail-hot"));
+    } else if (!strcmp(wl, "batch-join")) {
+        batch_setup();
+    } else if (!strcmp(wl, "batch-part")) {
+        part_setup();
+    } else if (!strcmp(wl, "fail-hot")) {
+        fail_hot_setup();
     } else if (!strcmp(wl, "split")) {
         /* one order-10 block left free, the last one */
         for (uint32_t b = 0; b < NFRAMES / 1024 - 1; b++) {
@@ -569,9 +596,9 @@ static void run_loop(enum kind k, const char *wl, uint64_t n, struct result *r)
 }
 
 static const char *const workloads[] = {
-    "order0",      "order0-nohot", "occ90",     "occ90-nohot", "mixed",     "mixed-nohot",
-    "mixed-swing", "split",        "refill",    "last",        "full",      "fail",
-    "join-mid",    "join-edge",    "fail-join", "fail-hot",    "hidden-hot"};
+    "order0",      "order0-nohot", "occ90",    "occ90-nohot", "mixed",      "mixed-nohot",
+    "mixed-swing", "split",        "refill",   "last",        "full",       "fail",
+    "join-mid",    "join-edge",    "join-hot", "batch-join",  "batch-part", "fail-hot"};
 
 static bool applies(enum kind k, const char *wl)
 {

@@ -111,7 +111,7 @@ table() {
     # rebuilds the state (see bench_buddy.c).
     echo
     printf "%-14s %-52s %11s\n" "worst case" "the probed call" "Ir/call"
-    for wl in join-mid join-edge fail-join fail-hot hidden-hot; do
+    for wl in join-mid join-edge join-hot batch-join batch-part fail-hot; do
         "$bin" "$wl" 1 buddy >/dev/null 2>&1 || continue
         read -r a1 f1 d1 p1 ia1 if1 id1 il1 ip1 < <(run "$bin" "$wl" 2000 buddy)
         read -r a2 f2 d2 p2 ia2 if2 id2 il2 ip2 < <(run "$bin" "$wl" 12000 buddy)
@@ -119,9 +119,10 @@ table() {
         case $wl in
         join-mid) what="free joining 10 orders, each buddy mid-list" ;;
         join-edge) what="same at the zone edge: 9 orders, bounds checked" ;;
-        fail-join) what="order-10 alloc through a cached frame (10 joins)" ;;
-        fail-hot) what="order-1 alloc, 32 cached frames, must fail" ;;
-        hidden-hot) what="order-5 alloc that only cached frames can serve" ;;
+        join-hot) what="free whose buddy is cached, then 9 joins mid-list" ;;
+        batch-join) what="order-10 alloc: the cached batch, 7 joins mid-list" ;;
+        batch-part) what="order-2 alloc: a free quarter of the batch" ;;
+        fail-hot) what="order-1 alloc that fails: cache full, batch half" ;;
         esac
         printf "%-14s %-52s %11s\n" "$wl" "$what" "$pp"
         echo "$wl probe $pp" >>"$summary"
@@ -142,9 +143,10 @@ table() {
         printf "  worst cached alloc (refill from order 10):        %s   (target <= 300)\n", a["refill", "buddy"]
         printf "  worst single op: 10 merges, buddies mid-list:     %s   (target <= 300)\n", p["join-mid"]
         printf "  worst single op: 9 merges at the zone edge:       %s   (target <= 300)\n", p["join-edge"]
-        printf "  worst single op: alloc through a cached frame:    %s   (target <= 300)\n", p["fail-join"]
-        printf "  worst single op: failing alloc, full cache:       %s   (target <= 300)\n", p["fail-hot"]
-        printf "  worst single op: alloc served by cached frames:   %s   (target <= 300)\n", p["hidden-hot"]
+        printf "  worst single op: free joining a cached buddy:     %s   (target <= 300)\n", p["join-hot"]
+        printf "  worst single op: alloc joining the cached batch:  %s   (target <= 300)\n", p["batch-join"]
+        printf "  worst single op: alloc from part of the batch:    %s   (target <= 300)\n", p["batch-part"]
+        printf "  failed allocation, full cache and batch:          %s   (target <= 70)\n", p["fail-hot"]
         printf "  bitmap / buddy per allocation at 90%% full:        %s / %s = %.0fx   (target >= 30x)\n", a["occ90", "bitmap"], a["occ90", "buddy"], a["occ90", "bitmap"] / a["occ90", "buddy"]
         printf "  same, buddy without its hot cache:                %s / %s = %.0fx\n", a["occ90", "bitmap"], a["occ90-nohot", "buddy"], a["occ90", "bitmap"] / a["occ90-nohot", "buddy"]
     }' "$summary"

@@ -148,7 +148,7 @@ static void get_counts(struct counts *c)
         c->area[k] = zone.area[k].count;
     c->nr_free = buddy_nr_free(&zone);
     c->nr_total = zone.nr_total;
-    c->hot = zone.hot_count;
+    c->hot = buddy_nr_hot(&zone);
     c->misuse = zone.nr_misuse;
 }
 static void expect_refused(const struct counts *before, int r, const char *what, uint32_t pfn)
@@ -345,8 +345,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             break;
         case 8:
             buddy_drain(&zone);
-            if (zone.hot_count)
-                FAIL("drain left %u frames", zone.hot_count);
+            if (buddy_nr_hot(&zone) || zone.batch_n)
+                FAIL("drain left %u frames", buddy_nr_hot(&zone));
             break;
         default:
             buddy_set_hot_limit(&zone, next_byte() % (BUDDY_HOT_MAX + 8));

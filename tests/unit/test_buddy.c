@@ -240,94 +240,179 @@ START_TEST(test_hot_cache)
 }
 END_TEST
 
-START_TEST(test_hot_cache_full_and_limit)
+/* Outside the open batch a freed frame is cached only if its buddy frame
+ * is not free; otherwise the two are joined at once, a cached buddy
+ * leaving the cache. So no cached frame hides a join. */
+START_TEST(test_hot_cache_never_hides_a_join)
 {
     struct buddy_zone *z = setup(0, 64);
-    uint32_t pfns[64];
     expect_int_eq(buddy_add_range(z, 0, 64), 0);
     for (unsigned i = 0; i < 64; i++)
-        expect_uint_eq(pfns[i] = buddy_alloc(z, 0), i);
-    expect_uint_eq(buddy_alloc(z, 0), BUDDY_NO_PFN);
-    expect_uint_eq(z->nr_alloc_fail, 1);
-    for (unsigned i = 0; i < 64; i++) {
-        expect_int_eq(buddy_free(z, pfns[i], 0), 0);
-        expect_uint_eq(buddy_nr_hot(z), i < BUDDY_HOT_MAX ? i + 1 : BUDDY_HOT_MAX);
-    }
-    /* 32..63 went straight to the lists and merged into one order-5 block */
-    assert_list(z, 5, (uint32_t[]){32}, 1);
+        expect_uint_eq(buddy_alloc(z, 0), i);
+    /* eight refills, one batch each: only the last one is still open */
+    expect_uint_eq(z->batch, 56);
+    expect_uint_eq(z->batch_n, 8);
+    for (unsigned i = 0; i < 64; i++)
+        expect_uint_eq(map[i].batch, i >= 56);
+
+    /* even frames: every buddy is allocated, so they are cached */
+    for (unsigned i = 0; i < 16; i += 2)
+        expect_int_eq(buddy_free(z, i, 0), 0);
+    expect_uint_eq(buddy_nr_hot(z), 8);
+    expect_uint_eq(z->nonempty, 0);
     assert_ok(z);
-    buddy_set_hot_limit(z, 4);
-    expect_uint_eq(buddy_nr_hot(z), 4);
-    expect_uint_eq(z->hot_batch_order, 2);
+    /* 1: buddy 0 is cached: 0 leaves the cache, 0..1 is listed */
+    expect_int_eq(buddy_free(z, 1, 0), 0);
+    expect_uint_eq(buddy_nr_hot(z), 7);
+    expect_uint_eq(map[0].flags, PG_FREE);
+    assert_list(z, 1, (uint32_t[]){0}, 1);
     assert_ok(z);
+    /* 3: joins with cached 2, then with 0..1 */
+    expect_int_eq(buddy_free(z, 3, 0), 0);
+    assert_list(z, 1, NULL, 0);
+    assert_list(z, 2, (uint32_t[]){0}, 1);
+    expect_uint_eq(buddy_nr_hot(z), 6);
+    assert_ok(z);
+    /* a frame taken out of the cache left its slot to the top entry (14
+     * to 0's, 12 to 2's); the frame freed last comes back first */
+    expect_uint_eq(z->hot[0], 14);
+    expect_uint_eq(z->hot[1], 12);
+    expect_uint_eq(buddy_alloc(z, 0), 10);
+    expect_uint_eq(buddy_alloc(z, 0), 8);
+    expect_int_eq(buddy_free(z, 10, 0), 0);
+    expect_int_eq(buddy_free(z, 8, 0), 0);
+    expect_uint_eq(buddy_alloc(z, 0), 8);
+    expect_int_eq(buddy_free(z, 8, 0), 0);
+
+    /* frames of the open batch are cached whatever their neighbours */
+    for (unsigned i = 56; i < 64; i++)
+        expect_int_eq(buddy_free(z, i, 0), 0);
+    expect_uint_eq(buddy_nr_hot(z), 14);
+    for (unsigned k = 0; k <= BUDDY_MAX_ORDER; k++)
+        expect_uint_eq(buddy_free_blocks(z, k), k == 2);
+    assert_ok(z);
+    /* and hide a block that a larger request finds: the whole batch */
+    expect_uint_eq(buddy_alloc(z, 3), 56);
+    expect_uint_eq(z->batch_n, 0);
+    expect_uint_eq(buddy_nr_hot(z), 6);
+    assert_ok(z);
+
+    /* a free straight to the lists also takes a cached buddy out */
     buddy_set_hot_limit(z, 0);
     expect_uint_eq(buddy_nr_hot(z), 0);
-    assert_list(z, 6, (uint32_t[]){0}, 1);
-    expect_uint_eq(buddy_alloc(z, 0), 0); /* no cache: plain split */
-    expect_uint_eq(buddy_nr_hot(z), 0);
-    expect_int_eq(buddy_free(z, 0, 0), 0);
-    expect_uint_eq(buddy_nr_hot(z), 0);
-    assert_list(z, 6, (uint32_t[]){0}, 1);
-    buddy_set_hot_limit(z, 1000); /* clamped */
-    expect_uint_eq(z->hot_limit, BUDDY_HOT_MAX);
+    assert_list(z, 0, (uint32_t[]){4, 6, 8, 10, 12, 14}, 6);
+    expect_int_eq(buddy_free(z, 5, 0), 0);
+    assert_list(z, 0, (uint32_t[]){6, 8, 10, 12, 14}, 5);
+    assert_list(z, 1, (uint32_t[]){4}, 1);
     assert_ok(z);
 }
 END_TEST
 
-START_TEST(test_failed_alloc_drains_and_retries)
+START_TEST(test_hot_cache_limit)
+{
+    struct buddy_zone *z = setup(0, 64);
+    expect_int_eq(buddy_add_range(z, 0, 64), 0);
+    buddy_set_hot_limit(z, 0);
+    for (unsigned i = 0; i < 64; i++)
+        expect_uint_eq(buddy_alloc(z, 0), i); /* no cache: plain splits */
+    expect_uint_eq(buddy_nr_hot(z), 0);
+    expect_uint_eq(z->batch_n, 0);
+    expect_uint_eq(buddy_alloc(z, 0), BUDDY_NO_PFN);
+    expect_uint_eq(z->nr_alloc_fail, 1);
+
+    /* room for 4 frames from outside a batch: the other 4 are listed */
+    buddy_set_hot_limit(z, 4);
+    for (unsigned i = 0; i < 16; i += 2)
+        expect_int_eq(buddy_free(z, i, 0), 0);
+    expect_uint_eq(buddy_nr_hot(z), 4);
+    assert_list(z, 0, (uint32_t[]){8, 10, 12, 14}, 4);
+    assert_ok(z);
+    /* a new limit drains the cache; it is clamped to BUDDY_HOT_MAX */
+    buddy_set_hot_limit(z, 1000);
+    expect_uint_eq(z->hot_limit, BUDDY_HOT_MAX);
+    expect_uint_eq(buddy_nr_hot(z), 0);
+    assert_list(z, 0, (uint32_t[]){0, 2, 4, 6, 8, 10, 12, 14}, 8);
+    assert_ok(z);
+
+    /* a batch may exceed the limit: its frames always go back to the cache */
+    struct buddy_zone *y = setup(0, 16);
+    expect_int_eq(buddy_add_range(y, 0, 16), 0);
+    buddy_set_hot_limit(y, 1);
+    expect_uint_eq(buddy_alloc(y, 0), 0);
+    expect_uint_eq(buddy_nr_hot(y), 7);
+    expect_int_eq(buddy_free(y, 0, 0), 0);
+    expect_uint_eq(buddy_nr_hot(y), 8);
+    assert_ok(y);
+}
+END_TEST
+
+/* When no list can serve a request, only the open batch can hide a block:
+ * a wholly cached part of it, or all of it joined with free buddies. */
+START_TEST(test_batch_serves_larger_requests)
 {
     struct buddy_zone *z = setup(0, 16);
     expect_int_eq(buddy_add_range(z, 0, 16), 0);
     for (unsigned i = 0; i < 16; i++)
         expect_uint_eq(buddy_alloc(z, 0), i);
-    for (unsigned i = 0; i < 16; i++)
+    expect_uint_eq(z->batch, 8);
+    for (unsigned i = 8; i < 16; i++) /* the batch: cached */
         expect_int_eq(buddy_free(z, i, 0), 0);
-    expect_uint_eq(buddy_nr_hot(z), 16);
-    expect_uint_eq(z->nonempty, 0);
-    /* no list has a block, but the cache holds a whole order-4 block */
+    for (unsigned i = 0; i < 8; i++) /* not the batch: joined into 0..7 */
+        expect_int_eq(buddy_free(z, i, 0), 0);
+    expect_uint_eq(buddy_nr_hot(z), 8);
+    assert_list(z, 3, (uint32_t[]){0}, 1);
+    assert_ok(z);
+    /* order 4: the batch, joined with 0..7 */
     expect_uint_eq(buddy_alloc(z, 4), 0);
     expect_uint_eq(buddy_nr_hot(z), 0);
     expect_uint_eq(buddy_nr_free(z), 0);
+    expect_uint_eq(z->batch_n, 0);
     assert_ok(z);
     expect_int_eq(buddy_free(z, 0, 4), 0);
 
-    /* too few free frames: fail at once, leave the cache alone */
-    for (unsigned i = 0; i < 13; i++)
-        buddy_alloc(z, 0);
-    expect_int_eq(buddy_free(z, 0, 0), 0);
-    expect_uint_eq(buddy_nr_free(z), 4);
-    uint32_t hot = buddy_nr_hot(z);
-    expect_uint_gt(hot, 0);
+    /* a new batch 0..7 (8..15 listed); 8..9 from the list, 12..15 too */
+    expect_uint_eq(buddy_alloc(z, 0), 0);
+    expect_uint_eq(buddy_alloc(z, 1), 8);
+    expect_uint_eq(buddy_alloc(z, 2), 12);
+    /* order 3: the batch is not wholly cached (0 is out): refused, and
+     * nothing else moves */
     expect_uint_eq(buddy_alloc(z, 3), BUDDY_NO_PFN);
-    expect_uint_eq(buddy_nr_hot(z), hot);
+    expect_uint_eq(buddy_nr_hot(z), 7);
+    expect_uint_eq(z->batch_n, 8);
     assert_ok(z);
-    /* a checkerboard: enough free frames, but no cached frame has a free
-     * neighbour: fails at once and leaves the cache alone */
-    struct buddy_zone *y = setup(0, 64);
-    expect_int_eq(buddy_add_range(y, 0, 64), 0);
-    for (unsigned i = 0; i < 64; i++)
-        expect_uint_eq(buddy_alloc(y, 0), i);
-    for (unsigned i = 0; i < 64; i += 2)
-        expect_int_eq(buddy_free(y, i, 0), 0);
-    expect_uint_eq(buddy_nr_hot(y), 32);
-    uint32_t fails = y->nr_alloc_fail;
-    expect_uint_eq(buddy_alloc(y, 1), BUDDY_NO_PFN);
-    expect_uint_eq(y->nr_alloc_fail, fails + 1);
-    expect_uint_eq(buddy_nr_hot(y), 32);
-    expect_uint_eq(buddy_free_blocks(y, 0), 0);
-    expect_uint_eq(buddy_nr_free(y), 32);
-    assert_ok(y);
-    buddy_drain(y); /* and draining would not have helped */
-    expect_uint_eq(buddy_free_blocks(y, 0), 32);
-    expect_uint_eq(buddy_alloc(y, 1), BUDDY_NO_PFN);
-    assert_ok(y);
+    /* order 2: the wholly free quarter 4..7, handed out from the batch,
+     * which stays open; the block's head is marked as the batch's */
+    expect_uint_eq(buddy_alloc(z, 2), 4);
+    expect_uint_eq(z->batch_n, 8);
+    expect_uint_eq(z->batch_free, 0x0Eu);
+    expect_uint_eq(map[4].batch, 1);
+    assert_ok(z);
+    expect_uint_eq(buddy_alloc(z, 1), 10); /* a list first */
+    expect_uint_eq(buddy_alloc(z, 1), 2);  /* then the batch's free pair 2..3 */
+    expect_uint_eq(z->batch_free, 0x02u);
+    assert_ok(z);
+    /* freed, the parts go back to the batch; a second free is refused */
+    expect_int_eq(buddy_free(z, 4, 2), 0);
+    expect_uint_eq(z->batch_free, 0xF2u);
+    assert_refused(z, 4, 2, BUDDY_E_DOUBLE_FREE, 4);
+    assert_refused(z, 3, 1, BUDDY_E_MISALIGNED, BUDDY_NO_PFN);
+    expect_int_eq(buddy_free(z, 2, 1), 0);
+    expect_uint_eq(z->batch_free, 0xFEu);
+    assert_ok(z);
+    /* closing the batch gives its free frames to the lists */
+    buddy_drain(z);
+    expect_uint_eq(z->batch_n, 0);
+    expect_uint_eq(map[0].batch, 0);
+    assert_list(z, 0, (uint32_t[]){1}, 1);
+    assert_list(z, 1, (uint32_t[]){2}, 1);
+    assert_list(z, 2, (uint32_t[]){4}, 1);
+    assert_ok(z);
 }
 END_TEST
 
-/* A failed allocation drains only the cached frames that may complete a
- * block of the order asked for, and nothing that is refused would have been
- * served after buddy_drain. */
-START_TEST(test_failed_alloc_drains_only_what_helps)
+/* A refusal needs no search of the cache, and buddy_drain would not have
+ * saved it. */
+START_TEST(test_refusal_is_exact)
 {
     struct buddy_zone *z = setup(0, 64);
     expect_int_eq(buddy_add_range(z, 0, 64), 0);
@@ -335,59 +420,18 @@ START_TEST(test_failed_alloc_drains_only_what_helps)
     for (unsigned i = 0; i < 64; i++)
         expect_uint_eq(buddy_alloc(z, 0), i);
     buddy_set_hot_limit(z, BUDDY_HOT_MAX);
-    /* cached: 8 (buddy 9 held), 16 and 17 (a pair whose order-1 buddy 18..19
-     * is held), 33 (buddy 32 a free order-0 block, other half 34..35 held),
-     * 40 and 41, 42 (a free order-1 block 42..43 would need 43 too: 43 held) */
-    uint32_t cached[] = {8, 16, 17, 33, 40, 41, 42};
-    buddy_set_hot_limit(z, 0);
-    expect_int_eq(buddy_free(z, 32, 0), 0); /* on the order-0 list */
-    buddy_set_hot_limit(z, BUDDY_HOT_MAX);
-    for (unsigned i = 0; i < 7; i++)
-        expect_int_eq(buddy_free(z, cached[i], 0), 0);
-    expect_uint_eq(buddy_nr_hot(z), 7);
-    expect_uint_eq(z->nonempty, 1u);
-    assert_ok(z);
-
-    /* order 2: every cached frame fails one of the two looks (8: buddy held;
-     * 16, 17: other half held; 33: other half held; 40, 41: other half
-     * 42..43 starts with a cached frame, so they pass; 42: buddy 43 held).
-     * 40 and 41 are drained into the order-1 block 40..41, which does not
-     * complete 40..43 (43 is held): refused, and correctly so. */
-    expect_uint_eq(buddy_alloc(z, 2), BUDDY_NO_PFN);
-    expect_uint_eq(buddy_nr_hot(z), 5);
-    assert_list(z, 1, (uint32_t[]){40}, 1);
-    expect_uint_eq(map[8].flags, PG_HOT);
-    expect_uint_eq(map[16].flags, PG_HOT);
-    expect_uint_eq(map[17].flags, PG_HOT);
-    expect_uint_eq(map[33].flags, PG_HOT);
-    expect_uint_eq(map[42].flags, PG_HOT);
-    assert_ok(z);
-
-    /* order 1: 40..41 from the list; then the pair 16..17, or 33 with 32,
-     * completes one; 8 and 42 stay cached */
-    expect_uint_eq(buddy_alloc(z, 1), 40);
-    uint32_t pfn = buddy_alloc(z, 1);
-    expect(pfn == 16 || pfn == 32);
-    expect_uint_eq(map[8].flags, PG_HOT);
-    expect_uint_eq(map[42].flags, PG_HOT);
-    assert_ok(z);
-    expect_int_eq(buddy_free(z, pfn, 1), 0);
-    expect_int_eq(buddy_free(z, 40, 1), 0);
-
-    /* order 3: nothing can be complete (every 8-frame block holds a held
-     * frame): refused; then buddy_drain, and still refused */
-    expect_uint_eq(buddy_alloc(z, 3), BUDDY_NO_PFN);
+    for (unsigned i = 0; i < 64; i += 2) /* a checkerboard, all cached */
+        expect_int_eq(buddy_free(z, i, 0), 0);
+    expect_uint_eq(buddy_nr_hot(z), 32);
+    uint32_t fails = z->nr_alloc_fail;
+    expect_uint_eq(buddy_alloc(z, 1), BUDDY_NO_PFN);
+    expect_uint_eq(z->nr_alloc_fail, fails + 1);
+    expect_uint_eq(buddy_nr_hot(z), 32);
+    expect_uint_eq(buddy_nr_free(z), 32);
     assert_ok(z);
     buddy_drain(z);
-    expect_uint_eq(buddy_alloc(z, 3), BUDDY_NO_PFN);
-    assert_ok(z);
-
-    /* a block hiding behind the cache is found: free 0..7 into the cache
-     * (8 is free too now, but 9 is held) and ask for order 3 */
-    for (unsigned i = 0; i < 8; i++)
-        expect_int_eq(buddy_free(z, i, 0), 0);
-    expect_uint_eq(buddy_free_blocks(z, 3), 0);
-    expect_uint_eq(buddy_alloc(z, 3), 0);
+    expect_uint_eq(buddy_free_blocks(z, 0), 32);
+    expect_uint_eq(buddy_alloc(z, 1), BUDDY_NO_PFN);
     assert_ok(z);
 }
 END_TEST
@@ -778,17 +822,29 @@ END_TEST
 static void expect_broken(struct buddy_zone *z, int reason)
 {
     struct buddy_error why;
-    expect_int_eq(buddy_check_report(z, &why), -EINVAL);
+    expect_msg(buddy_check_report(z, &why) == -EINVAL, "check passed, expected '%s'",
+               buddy_error_name(reason));
     expect_msg(why.reason == reason, "check said '%s', expected '%s'", buddy_error_name(why.reason),
                buddy_error_name(reason));
 }
 
+/* 32 frames: 1, 3, 4 and the order-2 block at 8 allocated; 0 and 2 stacked
+ * in the cache; the batch 4..7 with 5, 6, 7 free; 12 (order 2) and 16
+ * (order 4) on the lists. */
 static struct buddy_zone *small_zone(void)
 {
     struct buddy_zone *z = setup(0, 32);
     expect_int_eq(buddy_add_range(z, 0, 32), 0);
-    expect_uint_eq(buddy_alloc(z, 0), 0); /* refill: 1..7 hot */
-    expect_uint_eq(buddy_alloc(z, 2), 8); /* 12 (order 2) and 16 (order 4) stay free */
+    buddy_set_hot_limit(z, 0);
+    for (unsigned i = 0; i < 4; i++)
+        expect_uint_eq(buddy_alloc(z, 0), i);
+    buddy_set_hot_limit(z, BUDDY_HOT_MAX);
+    expect_uint_eq(buddy_alloc(z, 0), 4); /* refill: the batch 4..7 */
+    expect_uint_eq(buddy_alloc(z, 2), 8);
+    expect_int_eq(buddy_free(z, 0, 0), 0);
+    expect_int_eq(buddy_free(z, 2, 0), 0);
+    expect_uint_eq(z->hot_count, 2);
+    expect_uint_eq(z->batch_free, 0xEu);
     assert_ok(z);
     return z;
 }
@@ -798,7 +854,7 @@ START_TEST(test_check_detects_corruption)
     struct buddy_zone *z;
 
     z = small_zone();
-    map[3].flags = 0; /* a hot frame forgotten */
+    map[5].flags = 0; /* a cached frame forgotten */
     expect_broken(z, BUDDY_I_ORPHAN);
 
     z = small_zone();
@@ -854,7 +910,7 @@ START_TEST(test_check_detects_corruption)
     expect_broken(z, BUDDY_I_HOT);
 
     z = small_zone();
-    z->nr_listed--;
+    z->nr_total--;
     expect_broken(z, BUDDY_I_TOTALS);
 
     z = small_zone();
@@ -864,6 +920,30 @@ START_TEST(test_check_detects_corruption)
     z = small_zone();
     z->hot_count = BUDDY_HOT_MAX + 1;
     expect_broken(z, BUDDY_I_ZONE);
+
+    z = small_zone();
+    map[2].next = 0; /* a stacked frame that forgot its slot (1) */
+    expect_broken(z, BUDDY_I_HOT);
+
+    z = small_zone(); /* 1 stacked too, next to its cached buddy 0 */
+    map[1].flags = PG_HOT;
+    map[1].refcount = 0;
+    map[1].next = 2;
+    z->hot[2] = 1;
+    z->hot_count = 3;
+    expect_broken(z, BUDDY_I_HIDDEN);
+
+    z = small_zone();
+    map[12].batch = 1; /* a free block marked as part of the batch */
+    expect_broken(z, BUDDY_I_BATCH);
+
+    z = small_zone();
+    z->batch = 8; /* the batch moved onto an allocated block */
+    expect_broken(z, BUDDY_I_BATCH);
+
+    z = small_zone();
+    z->batch_free &= ~2u; /* the batch lost its free frame 5 */
+    expect_broken(z, BUDDY_I_BATCH);
 
     /* a corrupt tail is reported as such when freed */
     z = small_zone();
@@ -1106,9 +1186,10 @@ static Suite *buddy_suite(void)
     tcase_add_test(tc, test_split_merge_by_hand);
     tcase_add_test(tc, test_largest_order_and_zone_of_many_blocks);
     tcase_add_test(tc, test_hot_cache);
-    tcase_add_test(tc, test_hot_cache_full_and_limit);
-    tcase_add_test(tc, test_failed_alloc_drains_and_retries);
-    tcase_add_test(tc, test_failed_alloc_drains_only_what_helps);
+    tcase_add_test(tc, test_hot_cache_never_hides_a_join);
+    tcase_add_test(tc, test_hot_cache_limit);
+    tcase_add_test(tc, test_batch_serves_larger_requests);
+    tcase_add_test(tc, test_refusal_is_exact);
     tcase_add_test(tc, test_join_through_every_order);
     tcase_add_test(tc, test_exhaust_then_free_all_restores_lists);
     tcase_add_test(tc, test_odd_sizes_and_misaligned_starts);
