@@ -346,6 +346,45 @@ START_TEST(test_hot_cache_limit)
 }
 END_TEST
 
+/* The example of docs/04-physical-memory.md, step by step. */
+START_TEST(test_chapter_example)
+{
+    struct buddy_zone *z = setup(0, 32);
+    expect_int_eq(buddy_add_range(z, 0, 32), 0);
+    /* the stage: 0..7 free on the lists, 8..15 and the frames 16..31 held */
+    buddy_set_hot_limit(z, 0);
+    expect_uint_eq(buddy_alloc(z, 3), 0);
+    expect_uint_eq(buddy_alloc(z, 3), 8);
+    for (unsigned i = 16; i < 32; i++)
+        expect_uint_eq(buddy_alloc(z, 0), i);
+    expect_int_eq(buddy_free(z, 0, 3), 0);
+    buddy_set_hot_limit(z, BUDDY_HOT_MAX);
+
+    expect_uint_eq(buddy_alloc(z, 0), 0); /* refill: the batch 0..7 */
+    expect_uint_eq(z->batch, 0);
+    expect_uint_eq(z->batch_free, 0xFEu);
+    expect_uint_eq(buddy_alloc(z, 0), 1);
+    expect_uint_eq(z->batch_free, 0xFCu);
+    expect_int_eq(buddy_free(z, 0, 0), 0);
+    expect_uint_eq(z->batch_free, 0xFDu);
+    expect_int_eq(buddy_free(z, 1, 0), 0);
+    expect_uint_eq(z->batch_free, 0xFFu);
+    expect_uint_eq(z->nonempty, 0); /* nothing listed: the batch hides 0..7 */
+    assert_ok(z);
+    expect_uint_eq(buddy_alloc(z, 3), 0);
+    expect_uint_eq(z->batch_n, 0);
+    expect_int_eq(buddy_free(z, 0, 3), 0);
+
+    expect_int_eq(buddy_free(z, 20, 0), 0);
+    expect_uint_eq(z->hot_count, 1);
+    expect_uint_eq(z->hot[0], 20);
+    expect_int_eq(buddy_free(z, 21, 0), 0);
+    expect_uint_eq(z->hot_count, 0);
+    assert_list(z, 1, (uint32_t[]){20}, 1);
+    assert_ok(z);
+}
+END_TEST
+
 /* When no list can serve a request, only the open batch can hide a block:
  * a wholly cached part of it, or all of it joined with free buddies. */
 START_TEST(test_batch_serves_larger_requests)
@@ -1188,6 +1227,7 @@ static Suite *buddy_suite(void)
     tcase_add_test(tc, test_hot_cache);
     tcase_add_test(tc, test_hot_cache_never_hides_a_join);
     tcase_add_test(tc, test_hot_cache_limit);
+    tcase_add_test(tc, test_chapter_example);
     tcase_add_test(tc, test_batch_serves_larger_requests);
     tcase_add_test(tc, test_refusal_is_exact);
     tcase_add_test(tc, test_join_through_every_order);
