@@ -25,6 +25,19 @@ static struct buddy_zone *setup(uint32_t base, uint32_t nframes)
     return &zone;
 }
 
+/* A zone of nframes frames from pfn 0, all handed over, then every frame
+ * taken one by one (in address order) with the hot cache's stack limit set
+ * to hot_limit. */
+static struct buddy_zone *taken_zone(uint32_t nframes, uint32_t hot_limit)
+{
+    struct buddy_zone *z = setup(0, nframes);
+    expect_int_eq(buddy_add_range(z, 0, nframes), 0);
+    buddy_set_hot_limit(z, hot_limit);
+    for (uint32_t i = 0; i < nframes; i++)
+        expect_uint_eq(buddy_alloc(z, 0), i);
+    return z;
+}
+
 static void assert_ok(const struct buddy_zone *z)
 {
     struct buddy_error why;
@@ -245,10 +258,7 @@ END_TEST
  * leaving the cache. So no cached frame hides a join. */
 START_TEST(test_hot_cache_never_hides_a_join)
 {
-    struct buddy_zone *z = setup(0, 64);
-    expect_int_eq(buddy_add_range(z, 0, 64), 0);
-    for (unsigned i = 0; i < 64; i++)
-        expect_uint_eq(buddy_alloc(z, 0), i);
+    struct buddy_zone *z = taken_zone(64, BUDDY_HOT_MAX);
     /* eight refills, one batch each: only the last one is still open */
     expect_uint_eq(z->batch, 56);
     expect_uint_eq(z->batch_n, 8);
@@ -310,11 +320,7 @@ END_TEST
 
 START_TEST(test_hot_cache_limit)
 {
-    struct buddy_zone *z = setup(0, 64);
-    expect_int_eq(buddy_add_range(z, 0, 64), 0);
-    buddy_set_hot_limit(z, 0);
-    for (unsigned i = 0; i < 64; i++)
-        expect_uint_eq(buddy_alloc(z, 0), i); /* no cache: plain splits */
+    struct buddy_zone *z = taken_zone(64, 0); /* no cache: plain splits */
     expect_uint_eq(buddy_nr_hot(z), 0);
     expect_uint_eq(z->batch_n, 0);
     expect_uint_eq(buddy_alloc(z, 0), BUDDY_NO_PFN);
@@ -389,10 +395,7 @@ END_TEST
  * a wholly cached part of it, or all of it joined with free buddies. */
 START_TEST(test_batch_serves_larger_requests)
 {
-    struct buddy_zone *z = setup(0, 16);
-    expect_int_eq(buddy_add_range(z, 0, 16), 0);
-    for (unsigned i = 0; i < 16; i++)
-        expect_uint_eq(buddy_alloc(z, 0), i);
+    struct buddy_zone *z = taken_zone(16, BUDDY_HOT_MAX);
     expect_uint_eq(z->batch, 8);
     for (unsigned i = 8; i < 16; i++) /* the batch: cached */
         expect_int_eq(buddy_free(z, i, 0), 0);
@@ -453,11 +456,7 @@ END_TEST
  * saved it. */
 START_TEST(test_refusal_is_exact)
 {
-    struct buddy_zone *z = setup(0, 64);
-    expect_int_eq(buddy_add_range(z, 0, 64), 0);
-    buddy_set_hot_limit(z, 0);
-    for (unsigned i = 0; i < 64; i++)
-        expect_uint_eq(buddy_alloc(z, 0), i);
+    struct buddy_zone *z = taken_zone(64, 0);
     buddy_set_hot_limit(z, BUDDY_HOT_MAX);
     for (unsigned i = 0; i < 64; i += 2) /* a checkerboard, all cached */
         expect_int_eq(buddy_free(z, i, 0), 0);
