@@ -25,13 +25,19 @@ static struct buddy_zone *setup(uint32_t base, uint32_t nframes)
     return &zone;
 }
 
-/* A zone of nframes frames from pfn 0, all handed over, then every frame
- * taken one by one (in address order) with the hot cache's stack limit set
- * to hot_limit. */
-static struct buddy_zone *taken_zone(uint32_t nframes, uint32_t hot_limit)
+/* A zone of nframes frames from pfn 0, all handed over to the allocator. */
+static struct buddy_zone *free_zone(uint32_t nframes)
 {
     struct buddy_zone *z = setup(0, nframes);
     expect_int_eq(buddy_add_range(z, 0, nframes), 0);
+    return z;
+}
+
+/* free_zone, then every frame taken one by one (in address order) with the
+ * hot cache's stack limit set to hot_limit. */
+static struct buddy_zone *taken_zone(uint32_t nframes, uint32_t hot_limit)
+{
+    struct buddy_zone *z = free_zone(nframes);
     buddy_set_hot_limit(z, hot_limit);
     for (uint32_t i = 0; i < nframes; i++)
         expect_uint_eq(buddy_alloc(z, 0), i);
@@ -201,8 +207,7 @@ END_TEST
 
 START_TEST(test_largest_order_and_zone_of_many_blocks)
 {
-    struct buddy_zone *z = setup(0, 4096);
-    expect_int_eq(buddy_add_range(z, 0, 4096), 0);
+    struct buddy_zone *z = free_zone(4096);
     assert_list(z, 10, (uint32_t[]){0, 1024, 2048, 3072}, 4); /* never merged above order 10 */
     expect_uint_eq(buddy_alloc(z, 10), 3072);                 /* lists are LIFO */
     expect_uint_eq(buddy_alloc(z, 10), 2048);
@@ -218,8 +223,7 @@ END_TEST
 
 START_TEST(test_hot_cache)
 {
-    struct buddy_zone *z = setup(0, 16);
-    expect_int_eq(buddy_add_range(z, 0, 16), 0);
+    struct buddy_zone *z = free_zone(16);
 
     /* refill: one order-3 block cut into frames, the first returned */
     expect_uint_eq(buddy_alloc(z, 0), 0);
@@ -341,8 +345,7 @@ START_TEST(test_hot_cache_limit)
     assert_ok(z);
 
     /* a batch may exceed the limit: its frames always go back to the cache */
-    struct buddy_zone *y = setup(0, 16);
-    expect_int_eq(buddy_add_range(y, 0, 16), 0);
+    struct buddy_zone *y = free_zone(16);
     buddy_set_hot_limit(y, 1);
     expect_uint_eq(buddy_alloc(y, 0), 0);
     expect_uint_eq(buddy_nr_hot(y), 7);
@@ -355,8 +358,7 @@ END_TEST
 /* The example of docs/04-physical-memory.md, step by step. */
 START_TEST(test_chapter_example)
 {
-    struct buddy_zone *z = setup(0, 32);
-    expect_int_eq(buddy_add_range(z, 0, 32), 0);
+    struct buddy_zone *z = free_zone(32);
     /* the stage: 0..7 free on the lists, 8..15 and the frames 16..31 held */
     buddy_set_hot_limit(z, 0);
     expect_uint_eq(buddy_alloc(z, 3), 0);
@@ -871,8 +873,7 @@ static void expect_broken(struct buddy_zone *z, int reason)
  * (order 4) on the lists. */
 static struct buddy_zone *small_zone(void)
 {
-    struct buddy_zone *z = setup(0, 32);
-    expect_int_eq(buddy_add_range(z, 0, 32), 0);
+    struct buddy_zone *z = free_zone(32);
     buddy_set_hot_limit(z, 0);
     for (unsigned i = 0; i < 4; i++)
         expect_uint_eq(buddy_alloc(z, 0), i);
@@ -1016,8 +1017,7 @@ START_TEST(test_format_info)
     ck_assert_str_eq(small, "Node 0, z");
     expect_int_eq(buddy_format_info(z, "Normal", small, 0), -ERANGE);
 
-    struct buddy_zone *y = setup(0, 8192);
-    expect_int_eq(buddy_add_range(y, 0, 8192), 0);
+    struct buddy_zone *y = free_zone(8192);
     expect_int_eq(buddy_format_info(y, "HighMemory", buf, sizeof(buf)), 100);
     ck_assert_str_eq(buf, "Node 0, zone HighMemory      0      0      0      0      0      0      "
                           "0      0      0      0      8");
