@@ -108,10 +108,12 @@ $(BUILD)/uobj/%.asm.o: src/%.asm
 	@echo "  NASM    $< (user)"
 	@nasm $(NASMFLAGS) -MD $(@:.o=.d) $< -o $@
 
-$(BUILD)/user/%: $(BUILD)/uobj/user/%.o $(ULIB_OBJS) src/user/user.ld
+# A program with a link map of its own (src/user/NAME.ld) is linked with it.
+.SECONDEXPANSION:
+$(BUILD)/user/%: $(BUILD)/uobj/user/%.o $(ULIB_OBJS) $$(or $$(wildcard src/user/$$*.ld),src/user/user.ld)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	@$(KLD) -m elf_i386 -T src/user/user.ld -nostdlib -o $@ $< $(ULIB_OBJS)
+	@$(KLD) -m elf_i386 -T $(lastword $^) -nostdlib -o $@ $< $(ULIB_OBJS)
 
 $(KERNEL): $(KOBJS) src/boot/linker.ld
 	@echo "  LD      $@"

@@ -13,7 +13,9 @@ PDE_WRITE     equ 1 << 1
 PDE_4MB       equ 1 << 7        ; PS bit: this PDE maps a 4 MiB page (CR4.PSE)
 CR0_PG        equ 1 << 31
 CR0_WP        equ 1 << 16
+CR0_ET        equ 1 << 4         ; reads as 1 on every CPU since the 486
 CR0_EM        equ 1 << 2         ; no x87: FPU instructions raise #NM
+CR0_PE        equ 1 << 0
 CR4_PSE       equ 1 << 4
 
 section .multiboot
@@ -39,6 +41,16 @@ section .text.boot
 global _start
 _start:
     cli
+    ; The Multiboot spec (3.2) promises only that IF and VM are clear; the
+    ; other EFLAGS bits are whatever the firmware and the boot loader left.
+    ; Start from 0: IOPL 0 (ring 3 may not use in/out/cli/sti), NT 0 (else
+    ; iret would try a hardware task return), AC 0 and DF 0 (string
+    ; instructions count up, as the C ABI expects). SDM vol. 3A, 2.3.
+    ; ESP is undefined on entry (Multiboot 3.2): use the boot stack at its
+    ; physical address until paging is on.
+    mov esp, boot_stack_top - KERNEL_VMA
+    push 0
+    popfd
     ; This stub is linked at its physical address; everything else is linked
     ; in the higher half, so its symbols are used as (symbol - KERNEL_VMA)
     ; until paging is on.
@@ -58,14 +70,18 @@ _start:
     add esi, 4
     loop .fill
 
-    mov ecx, cr4
-    or ecx, CR4_PSE
+    ; CR4 gets a known value rather than a bit or'ed into whatever was
+    ; there: only PSE, for the 4 MiB pages above (vmm_init adds PGE). A
+    ; boot loader could have left VME, PVI, DE or others on (SDM vol. 3A, 2.5).
+    mov ecx, CR4_PSE
     mov cr4, ecx
     mov cr3, edi
-    ; CR0.EM: Pagoda saves no FPU state on a task switch, so no one may use
-    ; the FPU; an x87 instruction then raises #NM (SDM vol. 3A, 2.5).
-    mov ecx, cr0
-    or ecx, CR0_PG | CR0_WP | CR0_EM
+    ; CR0 gets a known value too. EM: Pagoda saves no FPU state on a task
+    ; switch, so no one may use the FPU; an x87 instruction then raises #NM.
+    ; WP: the kernel, too, respects read-only pages. CD and NW end up clear
+    ; (caches on; a reset sets both) and so does AM (no alignment checks in
+    ; ring 3). SDM vol. 3A, 2.5.
+    mov ecx, CR0_PG | CR0_WP | CR0_ET | CR0_EM | CR0_PE
     mov cr0, ecx
 
     ; An absolute jump: from here on EIP is in the higher half.
@@ -79,6 +95,12 @@ higher_half:
     mov dword [boot_page_directory], 0
     mov ecx, cr3
     mov cr3, ecx
+
+    ; No hardware breakpoints: DR7 = 0 disarms all four. A boot loader or
+    ; debugger could have left one armed (SDM vol. 3B, 18.2.4).
+    xor ecx, ecx
+    mov dr7, ecx
+    mov dr6, ecx
 
     mov esp, boot_stack_top
     xor ebp, ebp                ; ends the backtrace chain

@@ -44,6 +44,13 @@ const char *exception_name(uint32_t vector)
     return vector < 32 ? names[vector][1] : "Unknown";
 }
 
+bool exception_has_error_code(uint32_t vector)
+{
+    /* The same list as the stubs in src/interrupts/isr.asm. */
+    return vector == 8 || (vector >= 10 && vector <= 14) || vector == 17 || vector == 21 ||
+           vector == 29 || vector == 30;
+}
+
 const char *exception_mnemonic(uint32_t vector)
 {
     return vector < 32 ? names[vector][0] : "???";

@@ -2,12 +2,15 @@
 #ifndef INTERRUPTS_EXCEPTIONS_H
 #define INTERRUPTS_EXCEPTIONS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "interrupts/irq.h"
 
 /* The exception's name, e.g. "Page Fault" for 14; "Unknown" past 31. */
 const char *exception_name(uint32_t vector);
+/* True for the exceptions whose frame carries an error code from the CPU. */
+bool exception_has_error_code(uint32_t vector);
 /* The mnemonic, e.g. "#PF" for 14. */
 const char *exception_mnemonic(uint32_t vector);
 /* Prints the full panic report for exception frame r and stops the kernel. */

@@ -1,6 +1,7 @@
 /* The interrupt descriptor table: 256 gate descriptors of 8 bytes (Intel SDM
  * vol. 3A, 6.11). Vectors 0-31 are the CPU's exceptions, 0x20-0x2F the PIC's
  * IRQs; everything else is absent and raises #GP if used. */
+#include <stddef.h>
 #include <stdint.h>
 
 #include "interrupts/exceptions.h"
@@ -25,10 +26,35 @@ static struct idt_gate idt[256];
 static interrupt_handler_fn handlers[256];
 static uint32_t spurious;
 static interrupt_handler_fn user_exception_handler;
+static bad_return_fn bad_return_handler;
 
 void interrupt_set_user_exception_handler(interrupt_handler_fn fn)
 {
     user_exception_handler = fn;
+}
+
+void interrupt_set_bad_return_handler(bad_return_fn fn)
+{
+    bad_return_handler = fn;
+}
+
+/* The instructions of isr_return that load what was saved on entry
+ * (src/interrupts/isr.asm). */
+extern char isr_pop_gs[], isr_pop_fs[], isr_pop_es[], isr_pop_ds[], isr_iret[];
+
+/* If r is a fault raised by one of them, the register it was loading; else
+ * NULL. Only #TS, #NP, #SS and #GP can come from loading a selector. */
+static const char *faulting_reload(const struct regs *r)
+{
+    if ((r->cs & 3) || r->vector < 10 || r->vector > 13)
+        return NULL;
+    const char *eip = (const char *)r->eip;
+    return eip == isr_pop_gs   ? "gs"
+           : eip == isr_pop_fs ? "fs"
+           : eip == isr_pop_es ? "es"
+           : eip == isr_pop_ds ? "ds"
+           : eip == isr_iret   ? "cs or ss (iret)"
+                               : NULL;
 }
 
 extern const uint32_t isr_stub_table[48];
@@ -102,5 +128,10 @@ void interrupt_dispatch(struct regs *r)
         user_exception_handler(r);
         return;
     }
+    /* A selector the program left in a segment register that fails to
+     * load on its way back: its fault, as in Linux's fixup of iret. */
+    const char *reg = faulting_reload(r);
+    if (reg && bad_return_handler)
+        bad_return_handler(reg, r); /* returns only if no process is to blame */
     exception_report_and_panic(r);
 }

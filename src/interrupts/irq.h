@@ -32,6 +32,11 @@ void interrupt_dispatch(struct regs *r);
 /* Handles CPU exceptions raised in ring 3 that no handler claimed (the
  * process layer kills the program); without one they panic. */
 void interrupt_set_user_exception_handler(interrupt_handler_fn fn);
+/* Called when returning to ring 3 faults while reloading a segment
+ * register the program had loaded (reg names it: "fs", "ds", ...); r is
+ * the fault's frame. It kills the process; if it returns, the fault panics. */
+typedef void (*bad_return_fn)(const char *reg, struct regs *r);
+void interrupt_set_bad_return_handler(bad_return_fn fn);
 /* How many spurious IRQ 7 / IRQ 15 the PIC has raised. */
 uint32_t irq_spurious_count(void);
 

@@ -50,12 +50,22 @@ isr_common:
     add esp, 4
 global isr_return
 isr_return:
+    ; Reloading a segment register checks its selector against the GDT. On
+    ; the way back to ring 3 these selectors are the program's own, so a
+    ; fault here is the program's, not the kernel's: idt.c knows these
+    ; labels and kills the process instead of panicking.
+global isr_pop_gs, isr_pop_fs, isr_pop_es, isr_pop_ds, isr_iret
+isr_pop_gs:
     pop gs
+isr_pop_fs:
     pop fs
+isr_pop_es:
     pop es
+isr_pop_ds:
     pop ds
     popa
     add esp, 8                  ; vector and error code
+isr_iret:
     iret
 
 ; A table of the stub addresses for idt_init().

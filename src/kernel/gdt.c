@@ -85,7 +85,19 @@ void gdt_init(void)
                      :
                      : "r"(GDT_KERNEL_DATA), "i"(GDT_KERNEL_CODE)
                      : "memory");
+    /* The task register: ltr marks the TSS descriptor busy (type 0x0B), so
+     * the descriptor must be "available" (0x09) when it is loaded, as
+     * set_entry wrote it just above. */
     __asm__ volatile("ltr %w0" : : "r"(GDT_TSS));
+    /* The local descriptor table register. Pagoda has no LDT, but LDTR is
+     * not empty by itself: after reset it holds a base of 0 and a limit of
+     * 0xFFFF (SDM vol. 3A, table 10-1), and GRUB never changes it. A selector
+     * with TI = 1 (bit 2) would then make the CPU read a descriptor from
+     * linear address 8 * index, which is user memory: a program could write
+     * a call gate there and far-call into its own code at CPL 0. Loading the
+     * null selector makes every TI = 1 selector raise #GP (SDM vol. 3A,
+     * 3.5.1). */
+    __asm__ volatile("lldt %w0" : : "r"(0));
 }
 
 void tss_set_kernel_stack(uint32_t esp0)

@@ -73,6 +73,20 @@ void ktest_boot(void)
     ktest_check(read_selector_ds() == GDT_KERNEL_DATA && read_selector_ss() == GDT_KERNEL_DATA,
                 "DS and SS are the kernel data selector");
     ktest_check(tr == GDT_TSS, "task register holds the TSS selector (0x%x)", tr);
+    /* The state the kernel must not inherit from the firmware or the boot
+     * loader (src/boot/boot.asm, gdt_init). */
+    uint16_t ldtr;
+    uint32_t eflags, dr7;
+    __asm__ volatile("sldt %0" : "=r"(ldtr));
+    __asm__ volatile("pushf; pop %0" : "=r"(eflags));
+    __asm__ volatile("mov %%dr7, %0" : "=r"(dr7));
+    ktest_check(ldtr == 0, "LDTR holds the null selector (0x%x)", ldtr);
+    ktest_check(read_cr0() == 0x80010015, "CR0 is PG WP ET EM PE and nothing else (0x%08x)",
+                read_cr0());
+    ktest_check(read_cr4() == 0x90, "CR4 is PGE PSE and nothing else (0x%08x)", read_cr4());
+    ktest_check((eflags & 0x47400) == 0,
+                "EFLAGS: IOPL 0, NT, AC and DF clear (eflags 0x%08x)", eflags);
+    ktest_check((dr7 & 0xFF) == 0, "no hardware breakpoint armed (dr7 0x%08x)", dr7);
     ktest_check(idtr.limit == 256 * 8 - 1, "IDT has 256 gates (limit %u)", idtr.limit);
     ktest_check(boot_page_directory[0] == 0, "identity mapping of the first 4 MiB removed");
     ktest_check((uint32_t)&ktest_boot >= KERNEL_VMA, "running in the higher half (eip %p)",

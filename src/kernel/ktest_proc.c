@@ -83,6 +83,7 @@ void ktest_hostile(void)
         {"usefpu", EXIT_KILLED_ILL},
         {"bigwrite", 0},
         {"orphans", 0},
+        {"ldtgate", 0},
     };
     enum { N = sizeof cases / sizeof cases[0] };
     int pids[N];
@@ -93,6 +94,13 @@ void ktest_hostile(void)
     for (int i = 0; i < N; i++)
         expect_exit(pids[i], cases[i].name, cases[i].status);
     expect_exit(by, "bystander", 0);
+
+    /* A selector that fails to load on the way back to ring 3 is the
+     * program's fault: the fixup in src/interrupts/idt.c kills it. With a
+     * null LDT no program can make one, so the test plants one (TI = 1). */
+    int bad_fs = spawn("hello", NULL);
+    process_find(bad_fs)->frame->fs = 0x4007;
+    expect_exit(bad_fs, "hello with an LDT selector saved in fs", EXIT_KILLED_SEGV);
 
     char args[1][USER_ARG_LEN] = {"x"};
     ktest_check(process_spawn("nosuchprogram", 1, args) == -ENOENT,

@@ -67,15 +67,34 @@ static void user_exception(struct regs *r)
         kprintf("NMI while pid %d (%s) ran: ignored\n", cur->pid, cur->name);
         return;
     }
-    char why[96];
-    fmt_snprintf(why, sizeof why, "CPU exception %u %s (%s) at eip 0x%08x", r->vector,
-                 exception_mnemonic(r->vector), exception_name(r->vector), r->eip);
+    char why[128], code[32] = "";
+    if (exception_has_error_code(r->vector))
+        fmt_snprintf(code, sizeof code, ", error code 0x%x", r->error_code);
+    fmt_snprintf(why, sizeof why, "CPU exception %u %s (%s)%s at eip 0x%08x", r->vector,
+                 exception_mnemonic(r->vector), exception_name(r->vector), code, r->eip);
     process_die(why, r->vector == 13 ? EXIT_KILLED_SEGV : EXIT_KILLED_ILL);
+}
+
+/* Returning to ring 3 faulted while reloading a segment register with a
+ * selector the program had put there (src/interrupts/idt.c). The program
+ * is to blame, so it dies; the kernel stack it was using is never
+ * returned to, so leaving it half unwound is safe. */
+static void bad_return(const char *reg, struct regs *r)
+{
+    if (!cur->mm)
+        return; /* the kernel's own task: a kernel bug, which panics */
+    char why[128];
+    fmt_snprintf(why, sizeof why,
+                 "%s held a selector that is not valid (CPU exception %u %s, error code 0x%x) "
+                 "on the way back to user mode",
+                 reg, r->vector, exception_mnemonic(r->vector), r->error_code);
+    process_die(why, EXIT_KILLED_SEGV);
 }
 
 void process_init(void)
 {
     interrupt_set_user_exception_handler(user_exception);
+    interrupt_set_bad_return_handler(bad_return);
     cur = &table[0];
     cur->pid = 0;
     set_name(cur, "kernel");

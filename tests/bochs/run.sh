@@ -47,7 +47,10 @@ tss=$(sym tss)
 # Descriptor words (low, high), Intel SDM vol. 3A, 3.4.5: base 0, limit
 # 0xFFFFF in 4 KiB units, and access bytes 0x9B/0x93 (ring 0 code/data,
 # accessed) and 0xFA/0xF2 (ring 3 code/data).
-bochs_case gdt "break=gdt" "$(printf 'c\ncreg\ninfo gdt\nx /12wx %s\nq' "$gdt")" -- \
+# LDTR holds the null selector and is not valid: the kernel loaded it with
+# lldt 0 (gdt_init), so no selector can name an LDT entry.
+bochs_case gdt "break=gdt" "$(printf 'c\ncreg\nsreg\ninfo gdt\nx /12wx %s\nq' "$gdt")" -- \
+    '^ldtr:0x0000, dh=0x[0-9a-f]{8}, dl=0x[0-9a-f]{8}, valid=0$' \
     '^CR0=0x[0-9a-f]{8}: PG .* PE$' \
     '^CR3=0x[0-9a-f]{12}$' \
     'GDT\[0x0008\]=Code segment, base=0x00000000, limit=0xffffffff, Execute/Read, .*32-bit' \

@@ -34,15 +34,15 @@ scenario boot-kernel --boot kernel --args "test=boot" --input "ping" \
     --expect '^  \[ 0\] 0x0000000000000000-0x000000000009fbff len 0x0000009fc00 +0\.62 MiB  available \(1\)' \
     --expect '^modules: [0-9]+' \
     --expect '^  \[0\] 0x[0-9a-f]{8}-0x[0-9a-f]{8} 41 bytes "tests/kernel/module.txt"' \
-    --expect '^ok 15 - serial input by IRQ 4 read "ping"' \
-    --expect "^ktest: 'boot' done: 15 ok, 0 not ok" \
+    --expect '^ok 20 - serial input by IRQ 4 read "ping"' \
+    --expect "^ktest: 'boot' done: 20 ok, 0 not ok" \
     --reject '^not ok' --reject '^cmdline:'
 
 # The same, booted from the GRUB ISO built from the top-level grub.cfg.
 scenario boot-iso --boot iso --args "test=boot" --input "ping" --timeout 60 \
     --expect '^boot loader: GRUB' \
     --expect '^command line: "test=boot"' \
-    --expect "^ktest: 'boot' done: 15 ok, 0 not ok" \
+    --expect "^ktest: 'boot' done: 20 ok, 0 not ok" \
     --reject '^not ok' --reject '^cmdline:'
 
 # The shell, driven through the serial port; poweroff leaves with status 33.
@@ -172,8 +172,12 @@ scenario hostile --args "test=hostile" --module tests/kernel/module.txt --timeou
     --expect '^forkbomb: [0-9]+ children, then fork returned -11$' \
     --expect '^bystander [0-9]+: intact after 100 rounds$' \
     --expect '^exec module\.txt: not a program Pagoda can run: ' \
+    --expect '^pid [0-9]+ \(ldtgate\) killed: CPU exception 13 #GP \(General Protection\), error code 0x4004 at eip 0x0000[0-9a-f]{4}$' \
+    --expect '^ldtgate: call gate through the LDT: child ended with status 139$' \
+    --expect '^ldtgate: LDT selector in FS: child ended with status 139$' \
+    --expect '^pid [0-9]+ \(hello\) killed: fs held a selector that is not valid \(CPU exception 13 #GP, error code 0x4004\) on the way back to user mode$' \
     --expect '^ok [0-9]+ - no frame leaked: ([0-9]+) in use before, \1 after' \
-    --expect "^ktest: 'hostile' done: 33 ok, 0 not ok"
+    --expect "^ktest: 'hostile' done: 37 ok, 0 not ok"
 
 # The shell drives processes: run, background jobs, ps, vmmap, pgdir, kill.
 scenario shell-processes --timeout 60 \
