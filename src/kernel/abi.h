@@ -10,13 +10,15 @@
  *    1  exit(int status)                       never returns
  *    2  write(int fd, const void *buf, len)    bytes written, at most WRITE_MAX; fd 1, 2: console
  *    3  getpid(void)                           the caller's pid
- *    4  fork(void)                             the child's pid in the parent, 0 in the child
+ *    4  fork(void)                             the child's pid in the parent, 0 in the child;
+ *                                              -EAGAIN: process table full, -ENOMEM: no memory
  *    5  exec(const char *name, char *argv[])   replaces the program; returns only on error
  *    6  wait(int *status)                      pid of an exited child; -ECHILD if none
  *    7  yield(void)                            0, after the others had a turn
  *    8  sleep(unsigned ms)                     0
  *    9  sbrk(int delta)                        the old end of the heap, or -ENOMEM
  *   10  getppid(void)                          the parent's pid
+ *   11  meminfo(struct meminfo *m)             0: fills *m with the frame counts below
  */
 #ifndef KERNEL_ABI_H
 #define KERNEL_ABI_H
@@ -34,7 +36,8 @@
 #define SYS_SLEEP      8
 #define SYS_SBRK       9
 #define SYS_GETPPID    10
-#define SYSCALL_COUNT  11
+#define SYS_MEMINFO    11
+#define SYSCALL_COUNT  12
 
 /* write() moves at most this much per call (the rest is the caller's to
  * retry, as with a pipe): the kernel runs with interrupts off. */
@@ -46,6 +49,13 @@
 #define EXIT_KILLED_ILL  (128 + 4)   /* illegal instruction, or another CPU exception */
 #define EXIT_KILLED_KILL (128 + 9)   /* the shell's kill command */
 #define EXIT_KILLED_SEGV (128 + 11)  /* bad memory access */
+
+/* What meminfo() reports, in 4 KiB frames. */
+struct meminfo {
+    unsigned total;    /* frames the allocator manages */
+    unsigned free;     /* of those, free now */
+    unsigned reserved; /* frames of zone Normal that no process may take */
+};
 
 /* The user address space (docs/07-processes.md). */
 #define USER_BASE      0x08048000u   /* where programs are linked */

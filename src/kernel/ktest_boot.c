@@ -84,8 +84,8 @@ void ktest_boot(void)
     ktest_check(read_cr0() == 0x80010015, "CR0 is PG WP ET EM PE and nothing else (0x%08x)",
                 read_cr0());
     ktest_check(read_cr4() == 0x90, "CR4 is PGE PSE and nothing else (0x%08x)", read_cr4());
-    ktest_check((eflags & 0x47400) == 0,
-                "EFLAGS: IOPL 0, NT, AC and DF clear (eflags 0x%08x)", eflags);
+    ktest_check((eflags & 0x47400) == 0, "EFLAGS: IOPL 0, NT, AC and DF clear (eflags 0x%08x)",
+                eflags);
     ktest_check((dr7 & 0xFF) == 0, "no hardware breakpoint armed (dr7 0x%08x)", dr7);
     ktest_check(idtr.limit == 256 * 8 - 1, "IDT has 256 gates (limit %u)", idtr.limit);
     ktest_check(boot_page_directory[0] == 0, "identity mapping of the first 4 MiB removed");

@@ -102,8 +102,9 @@ void process_init(void)
     pit_set_tick_hook(sched_tick);
 }
 
-/* A free slot with a kernel stack, or NULL. */
-static struct process *alloc_process(void)
+/* A free slot with a kernel stack in *out: 0, -EAGAIN if the table is
+ * full, or -ENOMEM if there is no memory for the stack. */
+static int alloc_process(struct process **out)
 {
     for (int i = 1; i < NPROC; i++) {
         struct process *p = &table[i];
@@ -111,14 +112,15 @@ static struct process *alloc_process(void)
             continue;
         uint32_t pa = pmm_alloc(1, PMM_NORMAL); /* 2 frames = KSTACK_SIZE */
         if (!pa)
-            return NULL;
+            return -ENOMEM;
         memset(p, 0, sizeof *p);
         p->kstack = PHYS_TO_VIRT(pa);
         p->pid = next_pid++;
         p->parent = cur;
-        return p;
+        *out = p;
+        return 0;
     }
-    return NULL;
+    return -EAGAIN;
 }
 
 static void free_process(struct process *p)
@@ -166,10 +168,10 @@ int process_spawn(const char *name, int argc, char argv[][USER_ARG_LEN])
     uint32_t flags = irq_save();
     int rc = loader_load(name, argc, argv, &mm, &entry, &esp);
     if (rc == 0) {
-        struct process *p = alloc_process();
-        if (!p) {
+        struct process *p;
+        rc = alloc_process(&p);
+        if (rc < 0) {
             mm_destroy(mm);
-            rc = -EAGAIN;
         } else {
             p->mm = mm;
             set_name(p, name);
@@ -185,9 +187,10 @@ int process_spawn(const char *name, int argc, char argv[][USER_ARG_LEN])
 
 int process_fork(struct regs *r)
 {
-    struct process *p = alloc_process();
-    if (!p)
-        return -EAGAIN;
+    struct process *p;
+    int rc = alloc_process(&p);
+    if (rc < 0)
+        return rc;
     p->mm = mm_fork(cur->mm);
     if (!p->mm) {
         free_process(p);

@@ -17,6 +17,7 @@
 #include "kernel/console.h"
 #include "kernel/errno.h"
 #include "kernel/process.h"
+#include "mem/pmm.h"
 
 /* Copies a NUL-terminated string of at most max - 1 characters from user
  * address ua; its length, -EFAULT, or -ENAMETOOLONG. */
@@ -103,9 +104,11 @@ static long sys_exec(struct regs *r)
 static long sys_wait(struct regs *r)
 {
     uint32_t ua = r->ebx;
-    /* Check the pointer before reaping, so that a bad one loses no child. */
-    if (ua && mm_check_user(current()->mm, ua, 4, true) < 0)
-        return -EFAULT;
+    /* Check the pointer before reaping, so that a bad one loses no child.
+     * The check also makes the page present: -ENOMEM if it cannot. */
+    int rc = ua ? mm_check_user(current()->mm, ua, 4, true) : 0;
+    if (rc < 0)
+        return rc;
     int status;
     int pid = process_wait(-1, &status);
     if (pid > 0 && ua)
@@ -133,11 +136,23 @@ static long sys_sbrk(struct regs *r)
     return rc < 0 ? rc : (long)old;
 }
 
+static long sys_meminfo(struct regs *r)
+{
+    int rc = mm_check_user(current()->mm, r->ebx, sizeof(struct meminfo), true);
+    if (rc < 0)
+        return rc;
+    struct meminfo *m = (struct meminfo *)r->ebx;
+    m->total = pmm_nr_total();
+    m->free = pmm_nr_free();
+    m->reserved = PMM_NORMAL_RESERVE;
+    return 0;
+}
+
 static long (*const calls[SYSCALL_COUNT])(struct regs *) = {
-    [SYS_EXIT] = sys_exit,       [SYS_WRITE] = sys_write, [SYS_GETPID] = sys_getpid,
-    [SYS_FORK] = sys_fork,       [SYS_EXEC] = sys_exec,   [SYS_WAIT] = sys_wait,
-    [SYS_YIELD] = sys_yield,     [SYS_SLEEP] = sys_sleep, [SYS_SBRK] = sys_sbrk,
-    [SYS_GETPPID] = sys_getppid,
+    [SYS_EXIT] = sys_exit,       [SYS_WRITE] = sys_write,     [SYS_GETPID] = sys_getpid,
+    [SYS_FORK] = sys_fork,       [SYS_EXEC] = sys_exec,       [SYS_WAIT] = sys_wait,
+    [SYS_YIELD] = sys_yield,     [SYS_SLEEP] = sys_sleep,     [SYS_SBRK] = sys_sbrk,
+    [SYS_GETPPID] = sys_getppid, [SYS_MEMINFO] = sys_meminfo,
 };
 
 static void syscall_entry(struct regs *r)

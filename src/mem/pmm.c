@@ -23,9 +23,8 @@
 #include "mem/layout.h"
 #include "mem/memmap.h"
 
-#define MAX_RANGES     128
-#define FOUR_GIB       0x100000000ULL
-#define NORMAL_RESERVE 256 /* frames (1 MiB) of Normal that user pages may not take */
+#define MAX_RANGES 128
+#define FOUR_GIB   0x100000000ULL
 
 static struct buddy_zone zones[PMM_NR_ZONES];
 static bool zone_present[PMM_NR_ZONES];
@@ -195,20 +194,37 @@ static struct buddy_zone *zone_of(uint32_t pfn)
     return zone_present[id] && pfn < max_pfn ? &zones[id] : NULL;
 }
 
+uint32_t pmm_nr_total(void)
+{
+    uint32_t n = 0;
+    for (int id = 0; id < PMM_NR_ZONES; id++)
+        if (zone_present[id])
+            n += buddy_nr_total(&zones[id]);
+    return n;
+}
+
+uint32_t pmm_nr_free(void)
+{
+    uint32_t n = 0;
+    for (int id = 0; id < PMM_NR_ZONES; id++)
+        if (zone_present[id])
+            n += buddy_nr_free(&zones[id]);
+    return n;
+}
+
 uint32_t pmm_alloc(unsigned order, unsigned where)
 {
-    if (where != PMM_NORMAL) {
-        if (zone_present[ZONE_HIGHMEM]) {
-            uint32_t pfn = buddy_alloc(&zones[ZONE_HIGHMEM], order);
-            if (pfn != BUDDY_NO_PFN)
-                return pfn << PAGE_SHIFT;
-        }
-        /* User pages leave the last NORMAL_RESERVE frames of Normal to the
-         * kernel: a process that eats all memory must not leave the kernel
-         * without page tables, kernel stacks or heap to clean up with. */
-        if (buddy_nr_free(&zones[ZONE_NORMAL]) < NORMAL_RESERVE + (1u << order))
-            return 0;
+    if ((where & PMM_HIGHMEM) && zone_present[ZONE_HIGHMEM]) {
+        uint32_t pfn = buddy_alloc(&zones[ZONE_HIGHMEM], order);
+        if (pfn != BUDDY_NO_PFN)
+            return pfn << PAGE_SHIFT;
     }
+    /* Allocations for a process leave the last PMM_NORMAL_RESERVE frames of
+     * Normal to the kernel: a process that eats all memory must not leave
+     * the kernel without kernel stacks, directories or heap to go on with. */
+    if ((where & PMM_USER) &&
+        buddy_nr_free(&zones[ZONE_NORMAL]) < PMM_NORMAL_RESERVE + (1u << order))
+        return 0;
     uint32_t pfn = buddy_alloc(&zones[ZONE_NORMAL], order);
     return pfn == BUDDY_NO_PFN ? 0 : pfn << PAGE_SHIFT;
 }

@@ -11,10 +11,18 @@
  * DIRECT_MAP_SIZE); HighMem is the RAM above it, below 4 GiB. */
 enum pmm_zone_id { ZONE_NORMAL, ZONE_HIGHMEM, PMM_NR_ZONES };
 
-/* Where pmm_alloc may take frames from. */
-#define PMM_NORMAL 0x1u /* only frames with a kernel mapping */
-/* User pages: HighMem first, then Normal, but never its last 1 MiB. */
-#define PMM_ANY    (PMM_NORMAL | 0x2u)
+/* Where pmm_alloc may take frames from, and for whom. */
+#define PMM_NORMAL         0x1u /* frames with a kernel mapping */
+#define PMM_HIGHMEM        0x2u /* frames without one, tried first */
+/* For a process: never the last PMM_NORMAL_RESERVE frames of Normal, which are
+ * the kernel's to clean up with whatever programs do. */
+#define PMM_USER           0x4u
+#define PMM_NORMAL_RESERVE 256 /* frames (1 MiB) */
+/* User pages: HighMem first, then Normal, but never the kernel's reserve. */
+#define PMM_ANY            (PMM_NORMAL | PMM_HIGHMEM | PMM_USER)
+/* The page tables of user mappings: the kernel reads them through the
+ * direct map, so Normal only; they count against the user budget. */
+#define PMM_USER_TABLE     (PMM_NORMAL | PMM_USER)
 
 /* Builds the zones from the boot memory map, keeping out the first MiB, the
  * kernel, the boot information, the modules and the descriptor array. */
@@ -37,6 +45,9 @@ struct buddy_zone *pmm_zone(enum pmm_zone_id id);
 const char *pmm_zone_name(enum pmm_zone_id id);
 /* Prints free blocks per order (buddyinfo) and total/free/used pages. */
 void pmm_print_info(void);
+/* Frames managed, and free now, over every zone. */
+uint32_t pmm_nr_total(void);
+uint32_t pmm_nr_free(void);
 /* One past the highest usable frame number. */
 uint32_t pmm_max_pfn(void);
 /* Takes one more reference on an allocated order-0 frame (a second mapping). */

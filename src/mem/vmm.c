@@ -39,10 +39,11 @@ static inline void invlpg(uint32_t va)
     __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
 }
 
-/* A zeroed frame for a directory or a table, or 0. */
-static uint32_t alloc_table(void)
+/* A zeroed frame for a directory or a table, or 0. where is PMM_NORMAL for
+ * the kernel's own, PMM_USER_TABLE for a table of user mappings. */
+static uint32_t alloc_table(unsigned where)
 {
-    uint32_t pa = pmm_alloc(0, PMM_NORMAL);
+    uint32_t pa = pmm_alloc(0, where);
     if (pa)
         memset(PHYS_TO_VIRT(pa), 0, PAGE_SIZE);
     return pa;
@@ -68,7 +69,7 @@ uint32_t vmm_kernel_tables(void)
 /* Makes the kernel page table for [va, va + 4 MiB), with no entries. */
 static void add_kernel_table(uint32_t va)
 {
-    uint32_t pa = alloc_table();
+    uint32_t pa = alloc_table(PMM_NORMAL);
     if (!pa)
         panic("vmm: out of memory for the kernel's page table at 0x%08x", va);
     /* A kernel PDE is supervisor-only and writable; the PTEs decide the rest
@@ -79,7 +80,7 @@ static void add_kernel_table(uint32_t va)
 
 void vmm_init(void)
 {
-    uint32_t pa = alloc_table();
+    uint32_t pa = alloc_table(PMM_NORMAL);
     if (!pa)
         panic("vmm: out of memory for the kernel page directory");
     kernel_pd = PHYS_TO_VIRT(pa);
@@ -127,7 +128,7 @@ int vmm_switch(pte_t *pd)
 
 pte_t *vmm_pd_create(void)
 {
-    uint32_t pa = alloc_table();
+    uint32_t pa = alloc_table(PMM_NORMAL);
     if (!pa)
         return NULL;
     pte_t *pd = PHYS_TO_VIRT(pa);
@@ -159,7 +160,9 @@ pte_t *vmm_pte(pte_t *pd, uint32_t va, int create)
     if (!pte_present(*pde)) {
         if (!create || va >= KERNEL_VMA)
             return NULL;
-        uint32_t pa = alloc_table();
+        /* A program decides how many tables it needs (one per 4 MiB it
+         * touches), so they come out of its budget, not the kernel's. */
+        uint32_t pa = alloc_table(PMM_USER_TABLE);
         if (!pa)
             return NULL;
         /* User PDEs allow everything; each PTE says what is allowed. */

@@ -37,8 +37,8 @@ __asm__(".text\n"
 static void try_call_gate(void)
 {
     uint32_t target = (uint32_t)ring0_entry;
-    window[0] = (0x08u << 16) | (target & 0xFFFF);  /* selector, offset 15:0 */
-    window[1] = (target & 0xFFFF0000u) | 0xEC00u;    /* P, DPL 3, 32-bit call gate */
+    window[0] = (0x08u << 16) | (target & 0xFFFF); /* selector, offset 15:0 */
+    window[1] = (target & 0xFFFF0000u) | 0xEC00u;  /* P, DPL 3, 32-bit call gate */
     __asm__ volatile("lcall %0, $0" : : "i"(GATE_SEL) : "eax", "memory");
     printf("ldtgate: survived: ran at CPL 0 through the LDT call gate, cr0 = 0x%08x\n",
            (unsigned)ring0_cr0);

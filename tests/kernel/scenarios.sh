@@ -179,6 +179,18 @@ scenario hostile --args "test=hostile" --module tests/kernel/module.txt --timeou
     --expect '^ok [0-9]+ - no frame leaked: ([0-9]+) in use before, \1 after' \
     --expect "^ktest: 'hostile' done: 37 ok, 0 not ok"
 
+# Page tables for user mappings come out of the user budget: a program that
+# has taken every user page and then asks for a page in each untouched 4 MiB
+# region leaves the kernel's 256-frame reserve intact, and a fork then fails
+# for want of memory (-ENOMEM), not of a process slot.
+scenario user-budget --qemu "-m 32" --timeout 60 --input $'run ptdrain\nrun hello\npoweroff' \
+    --expect '^ptdrain: [0-9]+ pages \([0-9]+ MiB\) taken, then -ENOMEM$' \
+    --expect '^ptdrain: ([0-9]+) untouched 4 MiB regions asked for a page: \1 refused$' \
+    --expect "^ptdrain: [0-9]+ frames free, the kernel's reserve is 256: intact$" \
+    --expect '^ptdrain: fork with no memory left returned -12 \(-ENOMEM\)$' \
+    --expect '^pid 1 \(ptdrain\) exited with status 0$' \
+    --expect '^pid [0-9]+ \(hello\) exited with status 0$' --expect '^powering off'
+
 # The shell drives processes: run, background jobs, ps, vmmap, pgdir, kill.
 scenario shell-processes --timeout 60 \
     --input $'programs\nrun hello one two\nrun spin &\nps\nvmmap 2\npgdir 2\nkill 2\nrun nosuch\nkill 99\nps\npoweroff' \

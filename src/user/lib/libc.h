@@ -29,6 +29,7 @@ int fork(void);                                 /* child's pid in the parent, 0 
 int exec(const char *name, char *const argv[]); /* returns only on error */
 int wait(int *status);                          /* an exited child's pid; -ECHILD if none */
 void yield(void);
+int meminfo(struct meminfo *m); /* frame counts (src/kernel/abi.h); 0 or -EFAULT */
 void sleep(unsigned ms);
 /* Moves the end of the heap by delta bytes and returns the old end; on error
  * (void *)-1, as on Unix (the one wrapper that does not return -errno). */

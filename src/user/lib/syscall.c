@@ -72,3 +72,8 @@ void *sbrk(int delta)
         return (void *)-1;
     return (void *)ret;
 }
+
+int meminfo(struct meminfo *m)
+{
+    return (int)syscall5(SYS_MEMINFO, (long)m, 0, 0, 0, 0);
+}
