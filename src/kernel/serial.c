@@ -40,17 +40,31 @@ void serial_init(void)
     outb(COM1 + REG_MCR, 0x0B); /* DTR, RTS, OUT2 */
 }
 
-/* Moves every received byte into rx_buf. Runs with interrupts off. */
+/* Moves received bytes into rx_buf while it has room. Runs with interrupts
+ * off. When the ring is full the byte stays in the UART: with the FIFOs
+ * off the emulator then holds everything after it (flow control), so
+ * nothing typed or piped is lost. Whoever frees room calls this again to
+ * fetch it, since the UART raises no new interrupt for a byte it already
+ * announced. */
 static void rx_drain(void)
 {
     while (inb(COM1 + REG_LSR) & LSR_DATA_READY) {
-        char c = (char)inb(COM1 + REG_DATA);
         unsigned next = (rx_head + 1) % sizeof rx_buf;
-        if (next != rx_tail) { /* full: drop the byte */
-            rx_buf[rx_head] = c;
-            rx_head = next;
-        }
+        if (next == rx_tail)
+            return; /* full: leave the byte where it is */
+        rx_buf[rx_head] = (char)inb(COM1 + REG_DATA);
+        rx_head = next;
     }
+}
+
+/* Takes the oldest byte out of the ring (which must not be empty), then
+ * lets the UART refill the room. Interrupts off. */
+static char rx_take(void)
+{
+    char c = rx_buf[rx_tail];
+    rx_tail = (rx_tail + 1) % sizeof rx_buf;
+    rx_drain();
+    return c;
 }
 
 static void serial_irq(struct regs *r)
@@ -79,10 +93,8 @@ int serial_trygetc(void)
 {
     uint32_t flags = irq_save();
     int c = -1;
-    if (rx_tail != rx_head) {
-        c = (unsigned char)rx_buf[rx_tail];
-        rx_tail = (rx_tail + 1) % sizeof rx_buf;
-    }
+    if (rx_tail != rx_head)
+        c = (unsigned char)rx_take();
     irq_restore(flags);
     return c;
 }
@@ -90,11 +102,23 @@ int serial_trygetc(void)
 bool serial_take(char c)
 {
     uint32_t flags = irq_save();
-    bool match = rx_tail != rx_head && rx_buf[rx_tail] == c;
-    if (match)
-        rx_tail = (rx_tail + 1) % sizeof rx_buf;
+    bool found = false;
+    /* Anywhere in the ring, not only at its head: a Ctrl-C typed after
+     * other keys must still reach the program. The bytes after it move up
+     * one place, so the rest of the input keeps its order. */
+    for (unsigned i = rx_tail; i != rx_head; i = (i + 1) % sizeof rx_buf) {
+        if (found) {
+            rx_buf[(i + sizeof rx_buf - 1) % sizeof rx_buf] = rx_buf[i];
+        } else if (rx_buf[i] == c) {
+            found = true;
+        }
+    }
+    if (found) {
+        rx_head = (rx_head + sizeof rx_buf - 1) % sizeof rx_buf;
+        rx_drain();
+    }
     irq_restore(flags);
-    return match;
+    return found;
 }
 
 char serial_getc(void)
@@ -104,8 +128,7 @@ char serial_getc(void)
          * instruction, so an IRQ cannot slip in between the test and hlt. */
         cpu_cli();
         if (rx_tail != rx_head) {
-            char c = rx_buf[rx_tail];
-            rx_tail = (rx_tail + 1) % sizeof rx_buf;
+            char c = rx_take();
             cpu_sti();
             return c;
         }

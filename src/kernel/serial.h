@@ -12,7 +12,8 @@ void serial_enable_input(void);
 void serial_putc(char c);
 /* Returns the next received byte, or -1 if none has arrived. */
 int serial_trygetc(void);
-/* Takes the next received byte if it is c; true if it was. */
+/* Takes the first c waiting anywhere in the input, not only at its head
+ * (the bytes after it keep their order); true if there was one. */
 bool serial_take(char c);
 /* Waits (halting the CPU between interrupts) for the next received byte. */
 char serial_getc(void);

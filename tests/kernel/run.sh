@@ -29,8 +29,9 @@ status_code() {
 
 # scenario NAME [--boot kernel|iso] [--args "..."] [--status pass|fail|panic]
 #          [--input TEXT] [--qemu "..."] [--module FILE] [--timeout S]
-#          [--expect REGEX]... [--reject REGEX]...
-# Every --expect must match a line of the serial output, no --reject may.
+#          [--expect REGEX]... [--reject REGEX]... [--count "N REGEX"]...
+# Every --expect must match a line of the serial output, no --reject may,
+# and each --count REGEX must match exactly N lines.
 # --input is typed into the serial port (a newline is added). The user
 # programs are always modules; --module puts FILE before them (-kernel only).
 scenario() {
@@ -47,7 +48,7 @@ run_one() {
     local name=$1
     shift
     local boot=kernel args="" status=pass input="" qemu="" timeout=30 module=
-    local expect=() reject=()
+    local expect=() reject=() count=()
     while [ $# -gt 0 ]; do
         case $1 in
         --boot) boot=$2 ;;
@@ -59,6 +60,7 @@ run_one() {
         --module) module=$2 ;;
         --expect) expect+=("$2") ;;
         --reject) reject+=("$2") ;;
+        --count) count+=("$2") ;;
         *) echo "scenario $name: unknown option $1" >&2; exit 2 ;;
         esac
         shift 2
@@ -88,6 +90,11 @@ run_one() {
     local re
     for re in "${expect[@]}"; do
         grep -Eq -- "$re" "$log" || why+=("missing: $re")
+    done
+    local c n
+    for c in "${count[@]}"; do
+        n=$(grep -Ec -- "${c#* }" "$log")
+        [ "$n" = "${c%% *}" ] || why+=("${c#* } matched $n lines, expected ${c%% *}")
     done
     for re in "${reject[@]}"; do
         grep -Eq -- "$re" "$log" && why+=("unexpected: $(grep -Em1 -- "$re" "$log")")

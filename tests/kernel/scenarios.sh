@@ -257,6 +257,20 @@ scenario shell-ctrl-c --timeout 30 --input $'run spin\n\x03run orphans\nps\nrun 
     --expect '^orphans: 100 orphans made$' --expect '^pid 2 \(orphans\) exited with status 0$' \
     --expect '^    0     0  running   kernel' --reject '^    [0-9]+ +[0-9]+  zombie' --expect '^powering off'
 
+# Ctrl-C reaches the foreground program wherever it sits in the input:
+# here behind a command typed ahead.
+scenario shell-ctrl-c-typed-ahead --timeout 30 --input $'run spin\nps\n\x03poweroff' \
+    --expect '^pid 1 \(spin\) exited with status 130$' \
+    --expect '^  PID  PPID  STATE' --expect '^powering off'
+
+# Nothing piped in is lost while a program runs and the shell reads
+# nothing: 40 commands (306 bytes in all, more than the 255 the input ring
+# holds) wait behind a 3-second nap, and every one of them runs.
+scenario shell-input-backlog --timeout 60 \
+    --input "$(printf 'run nap 3000\n'; for i in $(seq 40); do printf 'uptime\n'; done; printf 'poweroff')" \
+    --expect '^nap: slept 3000 ms$' \
+    --count '40 ^up [0-9]+\.[0-9]{2} s ' --expect '^powering off'
+
 # From the GRUB ISO: grub.cfg's loop over /boot/user/* hands every program to
 # the kernel, and the shell runs them as it does under -kernel.
 scenario iso-programs --boot iso --timeout 60 --input $'programs\nrun hello from-grub\npoweroff' \
