@@ -26,6 +26,7 @@
     X(kheap_overflow)                                                                              \
     X(procs)                                                                                       \
     X(hostile)                                                                                     \
+    X(shell_free)                                                                                  \
     X(ata_rw)                                                                                      \
     X(ata_lba48)                                                                                   \
     X(ata_eio)

@@ -8,6 +8,9 @@
 #include "kernel/ktest.h"
 #include "kernel/multiboot.h"
 #include "kernel/process.h"
+#include "kernel/shell.h"
+#include "kernel/fmt.h"
+#include "mem/vmm.h"
 #include "mem/kheap.h"
 #include "mem/pmm.h"
 
@@ -112,6 +115,36 @@ void ktest_hostile(void)
     else
         kprintf("ktest: no module.txt among the modules: the non-ELF check needs "
                 "tests/kernel/run.sh hostile\n");
+    uint32_t after = frames_in_use();
+    ktest_check(after == before, "no frame leaked: %u in use before, %u after", before, after);
+}
+
+/* Runs "free 0x<pa> 0" at the shell; true if the free counts did not move. */
+static bool shell_free_refused(uint32_t pa)
+{
+    char line[48];
+    fmt_snprintf(line, sizeof line, "free 0x%08x 0", pa);
+    uint32_t before = frames_in_use();
+    shell_execute(line);
+    return frames_in_use() == before;
+}
+
+/* The shell's free takes back only what its alloc handed out: frames that
+ * belong to a running process are refused, and killing that process later
+ * frees them without complaint. */
+void ktest_shell_free(void)
+{
+    uint32_t before = frames_in_use();
+    int pid = spawn("spin", NULL);
+    process_sleep(100); /* let it run: its pages are now in use */
+    struct process *p = process_find(pid);
+    uint32_t pd = vmm_pd_phys(p->mm->pd), code = 0;
+    vmm_translate(p->mm->pd, USER_BASE, &code, NULL);
+    ktest_check(shell_free_refused(pd), "free of spin's page directory 0x%08x refused", pd);
+    ktest_check(code && shell_free_refused(code), "free of spin's code page 0x%08x refused", code);
+
+    process_kill(pid, EXIT_KILLED_KILL);
+    expect_exit(pid, "spin", EXIT_KILLED_KILL);
     uint32_t after = frames_in_use();
     ktest_check(after == before, "no frame leaked: %u in use before, %u after", before, after);
 }

@@ -20,8 +20,11 @@
 #include "mem/vmm.h"
 #include "mem/pmm.h"
 
-#define LINE_MAX 128
-#define MAX_ARGS 8
+#define LINE_MAX     128
+/* The longest command: run, the program and its arguments, and "&". */
+#define MAX_WORDS    (USER_ARGS_MAX + 2)
+/* How many blocks alloc may hand out before some are freed. */
+#define SHELL_BLOCKS 32
 
 struct command {
     const char *name;
@@ -83,6 +86,14 @@ static bool parse_number(const char *s, uint32_t *out)
     return true;
 }
 
+/* The blocks alloc handed out and free has not taken back. free accepts
+ * only these: any other frame belongs to someone (a page table, a process's
+ * page, the kernel heap), and freeing it would corrupt that owner later. */
+static struct {
+    uint32_t pa; /* 0: slot unused */
+    uint32_t order;
+} held[SHELL_BLOCKS];
+
 static void cmd_alloc(int argc, char **argv)
 {
     uint32_t order;
@@ -90,23 +101,43 @@ static void cmd_alloc(int argc, char **argv)
         kprintf("usage: alloc ORDER   (ORDER 0..%u: 2^ORDER frames)\n", BUDDY_MAX_ORDER);
         return;
     }
+    int slot = 0;
+    while (slot < SHELL_BLOCKS && held[slot].pa)
+        slot++;
+    if (slot == SHELL_BLOCKS) {
+        kprintf("alloc: the shell already holds %d blocks; free one first\n", SHELL_BLOCKS);
+        return;
+    }
     uint32_t pa = pmm_alloc(order, PMM_NORMAL);
     if (!pa) {
         kprintf("alloc: no free block of order %u\n", order);
         return;
     }
+    held[slot].pa = pa;
+    held[slot].order = order;
     kprintf("allocated order %u at phys 0x%08x (pfn %u, %u frames)\n", order, pa, pa >> 12,
             1u << order);
     pmm_print_info();
 }
 
-/* Uses pmm_try_free: a wrong free typed at the shell is reported, and the
- * kernel keeps running (kernel code calling pmm_free would panic). */
+/* Takes back a block that alloc handed out. A frame alloc did not hand out
+ * is refused here; a wrong order goes on to pmm_try_free, whose refusal
+ * names the buddy allocator's reason (kernel code calling pmm_free would
+ * panic instead). */
 static void cmd_free(int argc, char **argv)
 {
     uint32_t pa, order;
     if (argc != 3 || !parse_number(argv[1], &pa) || !parse_number(argv[2], &order)) {
         kprintf("usage: free PHYS ORDER   (as printed by alloc)\n");
+        return;
+    }
+    int slot = 0;
+    while (slot < SHELL_BLOCKS && (held[slot].pa == 0 || held[slot].pa != pa))
+        slot++;
+    if (slot == SHELL_BLOCKS) {
+        kprintf("free: refused for frame 0x%08x: the shell's alloc did not hand it out "
+                "(it may belong to a process or the kernel)\n",
+                pa);
         return;
     }
     if (pmm_try_free(pa, order) < 0) {
@@ -115,6 +146,7 @@ static void cmd_free(int argc, char **argv)
                 e ? buddy_error_name(e->reason) : "no zone holds that frame");
         return;
     }
+    held[slot].pa = 0;
     kprintf("freed order %u at phys 0x%08x\n", order, pa);
     pmm_print_info();
 }
@@ -271,16 +303,21 @@ static void cmd_help(int argc, char **argv)
         kprintf("  %-10s %s\n", commands[i].name, commands[i].help);
 }
 
-static void read_line(char *buf)
+/* Reads one line into buf (LINE_MAX bytes). False if it was longer than
+ * LINE_MAX - 1 characters: the whole line is then read and dropped. */
+static bool read_line(char *buf)
 {
     int len = 0;
+    bool too_long = false;
     for (;;) {
         char c = serial_getc();
         if (c == '\r' || c == '\n') {
             kprintf("\n");
             buf[len] = '\0';
-            return;
+            return !too_long;
         }
+        if (c == '\t')
+            c = ' ';                  /* a tab separates words, as a space does */
         if (c == '\b' || c == 0x7F) { /* backspace or DEL, as terminals send */
             if (len > 0) {
                 len--;
@@ -288,22 +325,29 @@ static void read_line(char *buf)
             }
             continue;
         }
-        if (c >= ' ' && c < 0x7F && len < LINE_MAX - 1) {
+        if (c >= ' ' && c < 0x7F) {
+            if (len == LINE_MAX - 1) {
+                too_long = true;
+                continue;
+            }
             buf[len++] = c;
             kprintf("%c", c);
         }
     }
 }
 
-/* Splits line in place at spaces into argv; returns argc. */
+/* Splits line in place at spaces into argv (MAX_WORDS entries); returns
+ * argc, or -1 if the line has more words than that. */
 static int split(char *line, char **argv)
 {
     int argc = 0;
-    for (char *p = line; *p && argc < MAX_ARGS;) {
+    for (char *p = line; *p;) {
         while (*p == ' ')
             *p++ = '\0';
         if (!*p)
             break;
+        if (argc == MAX_WORDS)
+            return -1;
         argv[argc++] = p;
         while (*p && *p != ' ')
             p++;
@@ -311,26 +355,37 @@ static int split(char *line, char **argv)
     return argc;
 }
 
+void shell_execute(char *line)
+{
+    char *argv[MAX_WORDS];
+    int argc = split(line, argv);
+    if (argc < 0) {
+        kprintf("shell: more than %d words on the line: nothing run\n", MAX_WORDS);
+        return;
+    }
+    if (argc == 0)
+        return;
+    unsigned i;
+    for (i = 0; i < NCOMMANDS; i++) {
+        if (strcmp(argv[0], commands[i].name) == 0) {
+            commands[i].run(argc, argv);
+            break;
+        }
+    }
+    if (i == NCOMMANDS)
+        kprintf("%s: no such command (try 'help')\n", argv[0]);
+}
+
 void shell_run(void)
 {
     char line[LINE_MAX];
-    char *argv[MAX_ARGS];
     kprintf("Type 'help' for the commands.\n");
     for (;;) {
         kprintf("pagoda> ");
-        read_line(line);
-        int argc = split(line, argv);
-        if (argc == 0)
-            continue;
-        unsigned i;
-        for (i = 0; i < NCOMMANDS; i++) {
-            if (strcmp(argv[0], commands[i].name) == 0) {
-                commands[i].run(argc, argv);
-                break;
-            }
-        }
-        if (i == NCOMMANDS)
-            kprintf("%s: no such command (try 'help')\n", argv[0]);
+        if (read_line(line))
+            shell_execute(line);
+        else
+            kprintf("shell: line longer than %d characters: nothing run\n", LINE_MAX - 1);
         process_reap(true);
     }
 }

@@ -191,6 +191,25 @@ scenario user-budget --qemu "-m 32" --timeout 60 --input $'run ptdrain\nrun hell
     --expect '^pid 1 \(ptdrain\) exited with status 0$' \
     --expect '^pid [0-9]+ \(hello\) exited with status 0$' --expect '^powering off'
 
+# The shell's free takes back only what its alloc handed out: a running
+# process's page directory and code page are refused, and killing the
+# process afterwards frees them cleanly (it panicked before).
+scenario shell-free --args "test=shell_free" --reject '^not ok' \
+    --expect '^free: refused for frame 0x[0-9a-f]{8}: the shell.s alloc did not hand it out' \
+    --expect "^ktest: 'shell_free' done: 5 ok, 0 not ok"
+
+# The shell's words: a tab separates them, and a line with too many words
+# or too many characters is refused whole, never cut and run.
+scenario shell-words --timeout 30 \
+    --input "$(printf 'run hello 1 2 3 4 5 6 7 8 9 10\nrun hello a b c d e f &\nrun\thello\ttabbed\nrun hello %0120d\nalloc 0\nfree 0x100000 0\npoweroff' 0)" \
+    --expect '^shell: more than 10 words on the line: nothing run$' \
+    --expect '^started pid 1 \(hello\)$' --expect '^argv\[6\] = f$' \
+    --expect '^argv\[1\] = tabbed$' \
+    --expect '^shell: line longer than 127 characters: nothing run$' \
+    --expect '^free: refused for frame 0x00100000: ' \
+    --reject '^argv\[[0-9]\] = .* ' --reject '^hello from pid [0-9]+ \(parent 0\), argc 12' \
+    --expect '^powering off'
+
 # The shell drives processes: run, background jobs, ps, vmmap, pgdir, kill.
 scenario shell-processes --timeout 60 \
     --input $'programs\nrun hello one two\nrun spin &\nps\nvmmap 2\npgdir 2\nkill 2\nrun nosuch\nkill 99\nps\npoweroff' \
