@@ -211,7 +211,7 @@ static int check_load(const struct phdr *ph, int i, size_t len, uint32_t min_add
     if (ph->vaddr < min_addr)
         return refuse(err, ELF_ERR_BELOW_MIN, ph->vaddr, min_addr, 0, i);
     if (ph->vaddr + ph->memsz > user_limit)
-        return refuse(err, ELF_ERR_KERNEL_HALF, ph->vaddr + ph->memsz, user_limit, ph->vaddr, i);
+        return refuse(err, ELF_ERR_PAST_LIMIT, ph->vaddr + ph->memsz, user_limit, ph->vaddr, i);
     return 0;
 }
 
@@ -383,7 +383,7 @@ static const char *const reason_names[ELF_REASON_COUNT] = {
     [ELF_ERR_ALIGN_MISMATCH] = "align-mismatch",
     [ELF_ERR_ADDR_WRAPS] = "addr-wraps",
     [ELF_ERR_BELOW_MIN] = "below-min",
-    [ELF_ERR_KERNEL_HALF] = "kernel-half",
+    [ELF_ERR_PAST_LIMIT] = "past-limit",
     [ELF_ERR_OVERLAP] = "overlap",
     [ELF_ERR_ENTRY_NOT_EXEC] = "entry-not-exec",
 };
@@ -533,9 +533,10 @@ int elf_describe_error(const struct elf_error *e, char *buf, size_t size)
         return fmt_snprintf(buf, size,
                             "segment %d starts at 0x%x, below the lowest user address 0x%x",
                             e->index, e->value, e->limit);
-    case ELF_ERR_KERNEL_HALF:
+    case ELF_ERR_PAST_LIMIT:
         return fmt_snprintf(buf, size,
-                            "segment %d ends at 0x%x, inside the kernel half (limit 0x%x)",
+                            "segment %d ends at 0x%x, past 0x%x, the end of the addresses a "
+                            "program may use",
                             e->index, e->value, e->limit);
     case ELF_ERR_OVERLAP:
         return fmt_snprintf(buf, size,

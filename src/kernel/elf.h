@@ -95,8 +95,8 @@ enum elf_reason {
                                 p_vaddr - p_offset is not a multiple of p_align */
     ELF_ERR_ADDR_WRAPS,      /* value p_vaddr, extra p_memsz: the end is past 4 GiB */
     ELF_ERR_BELOW_MIN,       /* value p_vaddr, limit min_addr */
-    ELF_ERR_KERNEL_HALF,     /* value p_vaddr + p_memsz (the end), extra p_vaddr,
-                                limit user_limit */
+    ELF_ERR_PAST_LIMIT,      /* value p_vaddr + p_memsz (the end), extra p_vaddr,
+                                 limit user_limit */
     ELF_ERR_OVERLAP,         /* value the start of segment index, limit the end of
                                 segment other, which starts at or below it (extra) */
     ELF_ERR_ENTRY_NOT_EXEC,  /* value e_entry; index the non-executable segment holding it,

@@ -87,6 +87,7 @@ void ktest_hostile(void)
         {"bigwrite", 0},
         {"orphans", 0},
         {"ldtgate", 0},
+        {"wildgap", 0},
     };
     enum { N = sizeof cases / sizeof cases[0] };
     int pids[N];
@@ -108,6 +109,8 @@ void ktest_hostile(void)
     char args[1][USER_ARG_LEN] = {"x"};
     ktest_check(process_spawn("nosuchprogram", 1, args) == -ENOENT,
                 "a program that does not exist: -ENOENT");
+    ktest_check(process_spawn("gapseg", 1, args) == -ENOEXEC,
+                "a program whose data segment lies in the gap below the stack: -ENOEXEC");
     /* tests/kernel/run.sh hands over tests/kernel/module.txt, a text file. */
     if (multiboot_find_module("module.txt"))
         ktest_check(process_spawn("module.txt", 1, args) == -ENOEXEC,

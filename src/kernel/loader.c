@@ -118,7 +118,11 @@ int loader_load(const char *name, int argc, char argv[][USER_ARG_LEN], struct mm
                   &err) < 0) {
         char why[160];
         elf_describe_error(&err, why, sizeof why);
-        kprintf("exec %s: not a program Pagoda can run: %s\n", name, why);
+        kprintf("exec %s: not a program Pagoda can run: %s%s\n", name, why,
+                err.reason != ELF_ERR_PAST_LIMIT ? ""
+                : err.value > USER_STACK_TOP     ? " (it reaches into the kernel half)"
+                                                 : " (it reaches into the gap below the stack, "
+                                                   "or the stack)");
         return -ENOEXEC;
     }
     if (img.shared_pages) {

@@ -61,6 +61,37 @@ void fault_describe(uint32_t addr, uint32_t error, char *buf, size_t size)
                  error & PF_USER ? "user" : "supervisor", region_of(addr));
 }
 
+/* Without NX the CPU does not say "instruction fetch" in the error code
+ * (PF_FETCH needs it, SDM vol. 3A, 4.7), so it is inferred: the fault is
+ * at the instruction pointer, or on the next page within the 15 bytes an
+ * instruction may take (SDM vol. 2A, 2.3.11), for an instruction that
+ * starts on one page and ends on the next. */
+static bool is_fetch(const struct regs *r, uint32_t addr)
+{
+    if (addr == r->eip)
+        return true;
+    uint32_t next_page = (r->eip & ~(PAGE_SIZE - 1)) + PAGE_SIZE;
+    return addr == next_page && addr - r->eip < 15;
+}
+
+/* How far below the stack pointer a stack that outgrew its area may first
+ * touch: a push writes just below ESP, a function's large frame further
+ * down (the same slack as Linux's check of stack accesses). */
+#define STACK_SLACK (65536 + 32 * 4)
+
+/* For an access in the unmapped gap below the stack: whether it is the
+ * stack outgrowing its limit (a data access near ESP) or something else
+ * that merely landed there (a wild pointer, a jump). "" elsewhere. */
+static const char *gap_note(const struct regs *r, uint32_t addr, bool fetch)
+{
+    uint32_t stack_end = USER_STACK_TOP - USER_STACK_MAX;
+    if (addr >= stack_end || addr < stack_end - USER_STACK_GAP)
+        return "";
+    if (!fetch && addr + STACK_SLACK >= r->user_esp)
+        return ": stack overflow past its 64 KiB limit";
+    return ": in the unmapped gap below the stack, not a stack overflow";
+}
+
 /* A fault in ring 3: inside a VM area that allows the access, the page is
  * simply not there yet (demand paging); anything else kills the process. */
 static void user_fault(struct regs *r, uint32_t addr)
@@ -76,18 +107,12 @@ static void user_fault(struct regs *r, uint32_t addr)
         if (rc == -ENOMEM)
             process_die("out of memory for a page it was allowed to touch", EXIT_KILLED_SEGV);
     }
-    /* Without NX the CPU does not say "instruction fetch"; a fault at the
-     * instruction pointer itself is one. */
-    const char *access = addr == r->eip ? "instruction fetch from"
-                         : write        ? "write to"
-                                        : "read from";
-    char why[160];
-    uint32_t stack_end = USER_STACK_TOP - USER_STACK_MAX;
+    bool fetch = is_fetch(r, addr);
+    const char *access = fetch ? "instruction fetch from" : write ? "write to" : "read from";
+    char why[192];
     fmt_snprintf(why, sizeof why, "%s 0x%08x (%s, user) at eip 0x%08x%s", access, addr,
                  r->error_code & PF_PRESENT ? "protection" : "not present", r->eip,
-                 addr < stack_end && addr >= stack_end - USER_STACK_GAP
-                     ? ": stack overflow past its 64 KiB limit"
-                     : "");
+                 gap_note(r, addr, fetch));
     process_die(why, EXIT_KILLED_SEGV);
 }
 

@@ -175,9 +175,14 @@ scenario hostile --args "test=hostile" --module tests/kernel/module.txt --timeou
     --expect '^pid [0-9]+ \(ldtgate\) killed: CPU exception 13 #GP \(General Protection\), error code 0x4004 at eip 0x0000[0-9a-f]{4}$' \
     --expect '^ldtgate: call gate through the LDT: child ended with status 139$' \
     --expect '^ldtgate: LDT selector in FS: child ended with status 139$' \
+    --expect '^pid [0-9]+ \(wildgap\) killed: read from 0xbff70000 \(not present, user\) at eip 0x0804[0-9a-f]{4}: in the unmapped gap below the stack, not a stack overflow$' \
+    --expect '^pid [0-9]+ \(wildgap\) killed: instruction fetch from 0xbff70000 \(not present, user\) at eip 0xbff70000: in the unmapped gap below the stack, not a stack overflow$' \
+    --expect '^pid [0-9]+ \(wildgap\) killed: instruction fetch from 0xc0000000 \(protection, user\) at eip 0xbffffffe$' \
+    --count '3 ^wildgap: .*: child ended with status 139$' \
+    --expect '^exec gapseg: not a program Pagoda can run: segment 2 ends at 0xbff0100c, past 0xbfef0000, the end of the addresses a program may use \(it reaches into the gap below the stack, or the stack\)$' \
     --expect '^pid [0-9]+ \(hello\) killed: fs held a selector that is not valid \(CPU exception 13 #GP, error code 0x4004\) on the way back to user mode$' \
     --expect '^ok [0-9]+ - no frame leaked: ([0-9]+) in use before, \1 after' \
-    --expect "^ktest: 'hostile' done: 37 ok, 0 not ok"
+    --expect "^ktest: 'hostile' done: 40 ok, 0 not ok"
 
 # Page tables for user mappings come out of the user budget: a program that
 # has taken every user page and then asks for a page in each untouched 4 MiB

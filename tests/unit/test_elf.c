@@ -619,7 +619,7 @@ START_TEST(address_wraps)
     s.ph[1].memsz = 0x1000;
     ck_refused(parse_spec(&s), ELF_ERR_ADDR_WRAPS, 0xfffff000, 0, 1);
     s.ph[1].memsz = 0xfff;
-    ck_refused(parse_spec(&s), ELF_ERR_KERNEL_HALF, 0xffffffff, USER_LIMIT, 1);
+    ck_refused(parse_spec(&s), ELF_ERR_PAST_LIMIT, 0xffffffff, USER_LIMIT, 1);
 }
 END_TEST
 
@@ -637,30 +637,31 @@ START_TEST(below_min_addr)
 }
 END_TEST
 
-START_TEST(kernel_half)
+START_TEST(past_limit)
 {
     struct spec s = spec_default();
 
     /* Data + bss end one page into the kernel half. */
     s.ph[1].vaddr = 0xc0001000 - 0x2100;
     s.ph[1].align = 0;
-    ck_refused(parse_spec(&s), ELF_ERR_KERNEL_HALF, 0xc0001000, USER_LIMIT, 1);
+    ck_refused(parse_spec(&s), ELF_ERR_PAST_LIMIT, 0xc0001000, USER_LIMIT, 1);
     ck_assert_uint_eq(err.extra, 0xc0001000 - 0x2100);
     ck_assert_str_eq(describe(),
-                     "segment 1 ends at 0xc0001000, inside the kernel half (limit 0xc0000000)");
+                     "segment 1 ends at 0xc0001000, past 0xc0000000, the end of the addresses a "
+                     "program may use");
     /* One byte too many. */
     s.ph[1].vaddr = USER_LIMIT - 0x2100 + 1;
-    ck_refused(parse_spec(&s), ELF_ERR_KERNEL_HALF, USER_LIMIT + 1, USER_LIMIT, 1);
+    ck_refused(parse_spec(&s), ELF_ERR_PAST_LIMIT, USER_LIMIT + 1, USER_LIMIT, 1);
     /* Entirely inside it (the kernel's own link address). */
     s = spec_default();
     s.ph[0].vaddr = 0xc0100000;
     s.entry = 0xc0100000;
-    ck_refused(parse_spec(&s), ELF_ERR_KERNEL_HALF, 0xc0101234, USER_LIMIT, 0);
+    ck_refused(parse_spec(&s), ELF_ERR_PAST_LIMIT, 0xc0101234, USER_LIMIT, 0);
     /* Other limits are honoured. */
     s = spec_default();
     ck_assert_int_eq(elf_parse(image, build(&s), 0x08049000, USER_LIMIT, &img, &err), -ENOEXEC);
     ck_assert_int_eq(err.reason, ELF_ERR_BELOW_MIN);
-    ck_refused(elf_parse(image, build(&s), MIN_ADDR, 0x0804c000, &img, &err), ELF_ERR_KERNEL_HALF,
+    ck_refused(elf_parse(image, build(&s), MIN_ADDR, 0x0804c000, &img, &err), ELF_ERR_PAST_LIMIT,
                0x0804c100, 0x0804c000, 1);
 }
 END_TEST
@@ -769,7 +770,7 @@ START_TEST(names_and_descriptions)
     char text[300], small[8];
 
     ck_assert_str_eq(elf_error_name(ELF_OK), "ok");
-    ck_assert_str_eq(elf_error_name(ELF_ERR_KERNEL_HALF), "kernel-half");
+    ck_assert_str_eq(elf_error_name(ELF_ERR_PAST_LIMIT), "past-limit");
     ck_assert_str_eq(elf_error_name(-1), "unknown");
     ck_assert_str_eq(elf_error_name(ELF_REASON_COUNT), "unknown");
     for (int r = 0; r < ELF_REASON_COUNT; r++) {
@@ -948,7 +949,7 @@ static Suite *elf_suite(void)
     tcase_add_test(segments, bad_alignment);
     tcase_add_test(segments, address_wraps);
     tcase_add_test(segments, below_min_addr);
-    tcase_add_test(segments, kernel_half);
+    tcase_add_test(segments, past_limit);
     tcase_add_test(segments, overlapping_segments);
     tcase_add_test(segments, entry_not_executable);
     tcase_add_test(segments, bad_limits_are_a_caller_bug);
