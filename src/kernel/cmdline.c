@@ -94,6 +94,8 @@ int cmdline_parse(const char *line, bool skip_first, struct cmdline_opt *opts, s
             kind = CMDLINE_UNKNOWN_KEY;
         else if (o->set)
             kind = CMDLINE_DUPLICATE;
+        else if (vlen == 0)
+            kind = CMDLINE_EMPTY_VALUE;
         else if (vlen > CMDLINE_VALUE_MAX - 1)
             kind = CMDLINE_TOO_LONG;
         else if (!value_ok(o, val, vlen))
@@ -138,6 +140,8 @@ const char *cmdline_error_text(enum cmdline_err kind)
         return "value too long";
     case CMDLINE_DUPLICATE:
         return "option given twice";
+    case CMDLINE_EMPTY_VALUE:
+        return "empty value";
     }
     return "?";
 }

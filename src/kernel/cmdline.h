@@ -25,6 +25,7 @@ enum cmdline_err {
     CMDLINE_BAD_VALUE,   /* a value that is not one of the choices */
     CMDLINE_TOO_LONG,    /* a value longer than CMDLINE_VALUE_MAX - 1 */
     CMDLINE_DUPLICATE,   /* the same key twice */
+    CMDLINE_EMPTY_VALUE, /* key= with nothing after the '=' */
 };
 
 struct cmdline_error {

@@ -51,13 +51,17 @@ int params_init(const char *cmdline, bool starts_with_path)
             for (unsigned k = 0; k < NOPTIONS; k++)
                 kprintf(" %s=", options[k].key);
             kprintf(")");
-        } else if (errs[i].kind == CMDLINE_BAD_VALUE) {
+        } else if (errs[i].kind == CMDLINE_BAD_VALUE || errs[i].kind == CMDLINE_EMPTY_VALUE) {
             for (unsigned k = 0; k < NOPTIONS; k++) {
-                if (strncmp(errs[i].word, options[k].key, strlen(options[k].key)) == 0 &&
-                    options[k].choices) {
+                size_t klen = strlen(options[k].key);
+                if (strncmp(errs[i].word, options[k].key, klen) != 0 || errs[i].word[klen] != '=')
+                    continue;
+                if (options[k].choices) {
                     kprintf(" (%s= takes: ", options[k].key);
                     print_choices(options[k].choices);
                     kprintf(")");
+                } else {
+                    kprintf(" (%s=: %s)", options[k].key, options[k].help);
                 }
             }
         }

@@ -256,6 +256,9 @@ scenario swap-off --args "swap=off" --qemu "$(disk std.img 0)" --input $'swapon\
     --expect '^swap: off \(swap=off\)$' --expect '^swap: off$'
 scenario swap-named --args "swap=hdb,1" --qemu "$(disk small.img 0) $(disk std.img 1)" --input 'poweroff' \
     --expect '^swap: hdb1, 4095 usable pages' --reject '^swap: hda1,'
+scenario swap-empty-option --args "swap=" --qemu "$(disk std.img 0)" --input 'poweroff' \
+    --expect "^cmdline: 'swap=': empty value \(swap=: off, or hdX,N: the swap partition \(default: the first\)\)$" \
+    --expect '^swap: hda1, 4095 usable pages'
 scenario swap-bad-option --args "swap=sda1" --qemu "$(disk std.img 0)" --input 'poweroff' \
     --expect '^swap: swap=sda1 is not of the form hdX,N \(e\.g\. swap=hda,1\): swap is off$'
 

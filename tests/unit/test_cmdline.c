@@ -108,6 +108,19 @@ START_TEST(test_too_long)
 }
 END_TEST
 
+/* "swap=" used to be taken as set, with an empty value that meant the
+ * default: an option given with no value is an error, whatever the key. */
+START_TEST(test_empty_value)
+{
+    ck_assert_int_eq(parse("swap= test= break=", false), 3);
+    for (int i = 0; i < 3; i++)
+        ck_assert_int_eq(errs[i].kind, CMDLINE_EMPTY_VALUE);
+    ck_assert_str_eq(errs[0].word, "swap=");
+    ck_assert(!opts[0].set && !opts[1].set && !opts[2].set);
+    ck_assert_str_eq(cmdline_error_text(CMDLINE_EMPTY_VALUE), "empty value");
+}
+END_TEST
+
 START_TEST(test_error_count_beyond_buffer)
 {
     ck_assert_int_eq(cmdline_parse("a b c d e", false, opts, 3, errs, 2), 5);
@@ -129,7 +142,7 @@ END_TEST
 
 START_TEST(test_error_texts)
 {
-    for (int k = CMDLINE_UNKNOWN_KEY; k <= CMDLINE_DUPLICATE; k++)
+    for (int k = CMDLINE_UNKNOWN_KEY; k <= CMDLINE_EMPTY_VALUE; k++)
         ck_assert_str_ne(cmdline_error_text(k), "?");
 }
 END_TEST
@@ -147,6 +160,7 @@ int main(void)
     tcase_add_test(tc, test_bad_choices);
     tcase_add_test(tc, test_duplicate_key);
     tcase_add_test(tc, test_too_long);
+    tcase_add_test(tc, test_empty_value);
     tcase_add_test(tc, test_error_count_beyond_buffer);
     tcase_add_test(tc, test_has);
     tcase_add_test(tc, test_error_texts);
