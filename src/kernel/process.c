@@ -472,8 +472,7 @@ void process_print_table(void)
         uint32_t frames = 0;
         if (p->mm)
             for (struct vma *v = p->mm->vmas; v; v = v->next)
-                for (uint32_t va = v->start; va < v->end; va += PAGE_SIZE)
-                    frames += vmm_translate(pd, va, NULL, NULL) == 0;
+                frames += vmm_count_present(pd, v->start, v->end);
         kprintf("  %3d  %4d  %-8s  %-15s  0x%08x  %6u  %8u\n", p->pid,
                 p->parent ? p->parent->pid : 0, state_names[p->state], p->name,
                 pd ? vmm_pd_phys(pd) : 0, frames, p->switches);

@@ -139,10 +139,11 @@ struct mm *mm_fork(struct mm *parent)
     for (struct vma *v = parent->vmas; v; v = v->next) {
         if (vma_add(child, v->start, v->end, v->prot, v->kind) < 0)
             goto fail;
-        for (uint32_t va = v->start; va < v->end; va += PAGE_SIZE) {
-            pte_t *e = vmm_pte(parent->pd, va, 0);
-            if (!e || !pte_present(*e))
-                continue; /* never touched: the child will fault it in too */
+        /* Only pages that are present: one never touched stays so in the
+         * child too, and it will fault it in the same way. */
+        pte_t *e;
+        for (uint32_t va = v->start; (e = vmm_next_present(parent->pd, &va, v->end));
+             va += PAGE_SIZE) {
             uint32_t pa = pmm_alloc(0, PMM_ANY);
             if (!pa)
                 goto fail;
@@ -176,11 +177,8 @@ int mm_sbrk(struct mm *mm, int32_t delta, uint32_t *old_brk)
         else if (vma_add(mm, mm->heap_start, new_end, VMA_READ | VMA_WRITE, VMA_HEAP) < 0)
             return -ENOMEM;
     } else if (new_end < old_end) {
-        for (uint32_t va = new_end; va < old_end; va += PAGE_SIZE) {
-            pte_t e = vmm_unmap(mm->pd, va);
-            if (pte_present(e))
-                pmm_page_put(pte_addr(e));
-        }
+        for (uint32_t va = new_end; vmm_next_present(mm->pd, &va, old_end); va += PAGE_SIZE)
+            pmm_page_put(pte_addr(vmm_unmap(mm->pd, va)));
         heap->end = new_end;
         if (heap->end == heap->start) {
             /* An empty area is no area: unlink it. */
@@ -199,9 +197,7 @@ int mm_sbrk(struct mm *mm, int32_t delta, uint32_t *old_brk)
 void mm_print(const struct mm *mm)
 {
     for (const struct vma *v = mm->vmas; v; v = v->next) {
-        uint32_t present = 0;
-        for (uint32_t va = v->start; va < v->end; va += PAGE_SIZE)
-            present += vmm_translate(mm->pd, va, NULL, NULL) == 0;
+        uint32_t present = vmm_count_present(mm->pd, v->start, v->end);
         kprintf("  0x%08x-0x%08x %c%c%c %-5s %4u KiB, %u pages present\n", v->start, v->end - 1,
                 v->prot & VMA_READ ? 'r' : '-', v->prot & VMA_WRITE ? 'w' : '-',
                 v->prot & VMA_EXEC ? 'x' : '-', vma_kind_name(v->kind), (v->end - v->start) / 1024,

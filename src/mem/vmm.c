@@ -209,6 +209,36 @@ pte_t vmm_unmap(pte_t *pd, uint32_t va)
     return old;
 }
 
+pte_t *vmm_next_present(pte_t *pd, uint32_t *va, uint32_t end)
+{
+    uint32_t a = *va;
+    while (a < end) {
+        pte_t pde = pd[pde_index(a)];
+        if (!pte_present(pde)) {
+            /* No table: none of its 1024 pages is there. Skip to the next. */
+            a = (a | (TABLE_SPAN - 1)) + 1;
+            if (a == 0)
+                break; /* wrapped past 4 GiB */
+            continue;
+        }
+        pte_t *e = &table_of(pde)[pte_index(a)];
+        if (pte_present(*e)) {
+            *va = a;
+            return e;
+        }
+        a += PAGE_SIZE;
+    }
+    return NULL;
+}
+
+uint32_t vmm_count_present(pte_t *pd, uint32_t start, uint32_t end)
+{
+    uint32_t n = 0;
+    for (uint32_t va = start; vmm_next_present(pd, &va, end); va += PAGE_SIZE)
+        n++;
+    return n;
+}
+
 int vmm_translate(const pte_t *pd, uint32_t va, uint32_t *pa, pte_t *pte)
 {
     pte_t pde = pd[pde_index(va)];

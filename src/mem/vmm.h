@@ -37,6 +37,13 @@ int vmm_map(pte_t *pd, uint32_t va, uint32_t pa, uint32_t flags);
 /* Unmaps va and returns the old entry (0 if there was none). Does not free
  * the frame: the caller owns it. */
 pte_t vmm_unmap(pte_t *pd, uint32_t va);
+/* The first present entry for a page in [*va, end), with *va set to that
+ * page's address; NULL if there is none. Whole 4 MiB regions without a page
+ * table are skipped at once, so walking a huge, mostly untouched area costs
+ * what its tables hold, not what its size is. Loop with va += PAGE_SIZE. */
+pte_t *vmm_next_present(pte_t *pd, uint32_t *va, uint32_t end);
+/* How many pages in [start, end) are present. */
+uint32_t vmm_count_present(pte_t *pd, uint32_t start, uint32_t end);
 /* Translates va: 0 and *pa (with the page offset) and *pte, or -ENOENT. */
 int vmm_translate(const pte_t *pd, uint32_t va, uint32_t *pa, pte_t *pte);
 /* The entry for va, or NULL if its page table does not exist; with

@@ -215,6 +215,17 @@ scenario shell-words --timeout 30 \
     --reject '^argv\[[0-9]\] = .* ' --reject '^hello from pid [0-9]+ \(parent 0\), argc 12' \
     --expect '^powering off'
 
+# A heap of almost 3 GiB with 3 pages touched: fork (500 times), ps, vmmap
+# and sbrk giving it back walk the page tables that exist, not the area's
+# 750,000 pages. This run takes about 3 s; walking every page made it take
+# about 15 s, past the timeout.
+scenario huge-heap --timeout 10 \
+    --input $'run hugeheap &\nrun nap 1000\nps\nvmmap 1\nrun nap 1500\npoweroff' \
+    --expect '^hugeheap: 2940 MiB heap, 3 pages touched, forked 500 times$' \
+    --expect '^    1     0  sleeping  hugeheap +0x[0-9a-f]{8} +8 ' \
+    --expect '^  0x0804c000-0xbfc4bfff rw- heap  3010560 KiB, 3 pages present$' \
+    --expect '^hugeheap: heap given back$' --expect '^powering off'
+
 # The shell drives processes: run, background jobs, ps, vmmap, pgdir, kill.
 scenario shell-processes --timeout 60 \
     --input $'programs\nrun hello one two\nrun spin &\nps\nvmmap 2\npgdir 2\nkill 2\nrun nosuch\nkill 99\nps\npoweroff' \
