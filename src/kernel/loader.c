@@ -50,7 +50,7 @@ static int load_segment(struct mm *mm, const uint8_t *file, const struct elf_seg
     uint32_t start = page_down(s->vaddr),
              end = (s->vaddr + s->memsz + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
     uint32_t prot = VMA_READ | (s->writable ? VMA_WRITE : 0) | (s->executable ? VMA_EXEC : 0);
-    int rc = vma_add(mm, start, end, prot, s->executable ? VMA_CODE : VMA_DATA);
+    int rc = mm_add_area(mm, start, end, prot, s->executable ? VMA_CODE : VMA_DATA);
     if (rc < 0)
         return rc;
     for (uint32_t va = start; va < end; va += PAGE_SIZE) {
@@ -71,11 +71,11 @@ static int load_segment(struct mm *mm, const uint8_t *file, const struct elf_seg
 /* Puts argc, argv and the strings at the top of the stack; the new ESP. */
 static int build_stack(struct mm *mm, int argc, char argv[][USER_ARG_LEN], uint32_t *esp)
 {
-    int rc = vma_add(mm, STACK_BOTTOM, USER_STACK_TOP, VMA_READ | VMA_WRITE, VMA_STACK);
+    int rc = mm_add_area(mm, STACK_BOTTOM, USER_STACK_TOP, VMA_READ | VMA_WRITE, VMA_STACK);
     if (rc < 0)
         return rc;
     uint32_t top_page = USER_STACK_TOP - PAGE_SIZE, pa;
-    rc = vma_fault_in(mm, top_page, true);
+    rc = mm_fault_in(mm, top_page, true);
     if (rc < 0 || vmm_translate(mm->pd, top_page, &pa, NULL) < 0)
         return rc < 0 ? rc : -ENOMEM;
     uint8_t *page = kmap(pa);

@@ -471,8 +471,8 @@ void process_print_table(void)
         pte_t *pd = p->mm ? p->mm->pd : (p == &table[0] ? vmm_kernel_pd() : NULL);
         uint32_t frames = 0;
         if (p->mm)
-            for (struct vma *v = p->mm->vmas; v; v = v->next)
-                frames += vmm_count_present(pd, v->start, v->end);
+            for (int a = 0; a < p->mm->vmas.n; a++)
+                frames += vmm_count_present(pd, p->mm->vmas.area[a].start, p->mm->vmas.area[a].end);
         kprintf("  %3d  %4d  %-8s  %-15s  0x%08x  %6u  %8u\n", p->pid,
                 p->parent ? p->parent->pid : 0, state_names[p->state], p->name,
                 pd ? vmm_pd_phys(pd) : 0, frames, p->switches);

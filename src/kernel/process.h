@@ -7,7 +7,7 @@
 
 #include "interrupts/irq.h"
 #include "kernel/abi.h"
-#include "mem/vma.h"
+#include "mem/mm.h"
 
 #define NPROC            64   /* the process table's size: fork beyond it gets -EAGAIN */
 #define KSTACK_SIZE      8192 /* each process's kernel stack */

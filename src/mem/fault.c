@@ -99,7 +99,7 @@ static void user_fault(struct regs *r, uint32_t addr)
     struct process *p = current();
     bool write = r->error_code & PF_WRITE;
     if (!(r->error_code & PF_PRESENT) && p->mm) {
-        int rc = vma_fault_in(p->mm, addr, write);
+        int rc = mm_fault_in(p->mm, addr, write);
         if (rc == 0) {
             demand_faults++;
             return; /* iret runs the instruction again */

@@ -1,207 +1,222 @@
-/* VM areas and user page faults. An area is a range of user addresses with
- * permissions; an address outside every area is not the process's to touch.
- * Pages of an area are made present on demand: the first touch of a page
- * faults, vma_fault_in() gives it a zero-filled frame, and the instruction
- * runs again. ELF segments are copied in at exec (src/kernel/loader.c), so
- * only the heap and the stack start out empty. */
+/* VM areas, a pure core: see vma.h. The list is a sorted array, the plainest
+ * structure that does the job for a few dozen areas: finding is a scan, and
+ * inserting or removing shifts the areas after it by one slot. (Linux keeps
+ * thousands of areas per process and needs a tree; Pagoda caps a process at
+ * VMA_MAX.) */
 #include "mem/vma.h"
 
-#include "kernel/abi.h"
-#include "kernel/console.h"
+#include <stddef.h>
+
 #include "kernel/errno.h"
-#include "kernel/panic.h"
-#include "mem/highmem.h"
-#include "mem/kheap.h"
-#include "mem/layout.h"
-#include "mem/pmm.h"
-#include "mem/vmm.h"
 
-#define USER_MIN PAGE_SIZE /* page 0 is never mapped */
+#define PAGE_MASK 0xFFFu
 
-static uint32_t page_down(uint32_t a)
-{
-    return a & ~(PAGE_SIZE - 1);
-}
-static uint32_t page_up(uint32_t a)
-{
-    return (a + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-}
+static const char *const kind_names[VMA_NKINDS] = {"code",  "data", "heap",
+                                                   "stack", "anon", "shared"};
 
 const char *vma_kind_name(enum vma_kind kind)
 {
-    static const char *const names[] = {"code", "data", "heap", "stack"};
-    return kind <= VMA_STACK ? names[kind] : "?";
+    return kind < VMA_NKINDS ? kind_names[kind] : "?";
 }
 
-struct mm *mm_create(void)
+void vma_list_init(struct vma_list *l)
 {
-    struct mm *mm = kmalloc(sizeof *mm);
-    if (!mm)
-        return NULL;
-    mm->pd = vmm_pd_create();
-    if (!mm->pd) {
-        kfree(mm);
-        return NULL;
-    }
-    mm->vmas = NULL;
-    mm->heap_start = mm->brk = 0;
-    return mm;
+    l->n = 0;
 }
 
-void mm_destroy(struct mm *mm)
+static bool range_ok(uint32_t start, uint32_t end)
 {
-    while (mm->vmas) {
-        struct vma *v = mm->vmas;
-        mm->vmas = v->next;
-        kfree(v);
-    }
-    if (vmm_pd_destroy(mm->pd) < 0)
-        panic("mm_destroy: the directory at phys 0x%08x is still loaded", vmm_pd_phys(mm->pd));
-    kfree(mm);
+    return start < end && !(start & PAGE_MASK) && !(end & PAGE_MASK);
 }
 
-int vma_add(struct mm *mm, uint32_t start, uint32_t end, uint32_t prot, enum vma_kind kind)
+bool vma_same_kind(const struct vma *a, const struct vma *b)
 {
-    if (start < USER_MIN || end > KERNEL_VMA || start >= end || (start | end) & (PAGE_SIZE - 1))
-        return -EINVAL;
-    struct vma **link = &mm->vmas;
-    while (*link && (*link)->start < start)
-        link = &(*link)->next;
-    /* Neither the area before nor the one after may reach into the new one. */
-    struct vma *prev = NULL;
-    for (struct vma *v = mm->vmas; v && v != *link; v = v->next)
-        prev = v;
-    if ((prev && prev->end > start) || (*link && (*link)->start < end))
-        return -EINVAL;
-    struct vma *v = kmalloc(sizeof *v);
-    if (!v)
-        return -ENOMEM;
-    *v = (struct vma){start, end, prot, kind, *link};
-    *link = v;
-    return 0;
+    return a->prot == b->prot && a->kind == b->kind && a->file == b->file &&
+           a->file_bias == b->file_bias && a->file_start == b->file_start &&
+           a->file_end == b->file_end && a->shm == b->shm && a->shm_base == b->shm_base;
 }
 
-struct vma *vma_find(struct mm *mm, uint32_t va)
+struct vma *vma_find(struct vma_list *l, uint32_t va)
 {
-    for (struct vma *v = mm->vmas; v && v->start <= va; v = v->next)
-        if (va < v->end)
-            return v;
+    for (int i = 0; i < l->n && l->area[i].start <= va; i++)
+        if (va < l->area[i].end)
+            return &l->area[i];
     return NULL;
 }
 
-static uint32_t pte_flags_for(const struct vma *v)
+/* Opens a hole at index i (the list must have room). */
+static void open_slot(struct vma_list *l, int i)
 {
-    return PTE_USER | (v->prot & VMA_WRITE ? PTE_WRITE : 0);
+    for (int j = l->n; j > i; j--)
+        l->area[j] = l->area[j - 1];
+    l->n++;
 }
 
-int vma_fault_in(struct mm *mm, uint32_t va, bool write)
+/* Closes the hole at index i. */
+static void close_slot(struct vma_list *l, int i)
 {
-    struct vma *v = vma_find(mm, va);
-    if (!v || !(v->prot & VMA_READ) || (write && !(v->prot & VMA_WRITE)))
-        return -EFAULT;
-    pte_t *e = vmm_pte(mm->pd, va, 1);
-    if (!e)
-        return -ENOMEM;
-    if (pte_present(*e))
-        return 0; /* already there: the permission check above was the point */
-    uint32_t pa = pmm_alloc(0, PMM_ANY);
-    if (!pa)
-        return -ENOMEM;
-    frame_zero(pa);
-    int rc = vmm_map(mm->pd, page_down(va), pa, pte_flags_for(v));
-    if (rc < 0)
-        pmm_free(pa, 0);
-    return rc;
+    for (int j = i; j < l->n - 1; j++)
+        l->area[j] = l->area[j + 1];
+    l->n--;
 }
 
-int mm_check_user(struct mm *mm, uint32_t va, uint32_t len, bool write)
+/* Joins every pair of neighbours that touch and are the same kind. */
+static void merge_neighbours(struct vma_list *l)
 {
-    if (len == 0)
-        return 0;
-    /* The range must not wrap and must stay below the kernel half. */
-    if (va < USER_MIN || va >= KERNEL_VMA || len > KERNEL_VMA - va)
-        return -EFAULT;
-    for (uint32_t p = page_down(va); p < va + len; p += PAGE_SIZE) {
-        int rc = vma_fault_in(mm, p, write);
-        if (rc < 0)
-            return rc == -ENOMEM ? -ENOMEM : -EFAULT;
+    int i = 0;
+    while (i + 1 < l->n) {
+        struct vma *a = &l->area[i], *b = &l->area[i + 1];
+        if (a->end == b->start && vma_same_kind(a, b)) {
+            a->end = b->end;
+            close_slot(l, i + 1);
+        } else {
+            i++;
+        }
+    }
+}
+
+int vma_insert(struct vma_list *l, const struct vma *v)
+{
+    if (!range_ok(v->start, v->end))
+        return -EINVAL;
+    int i = 0;
+    while (i < l->n && l->area[i].start < v->start)
+        i++;
+    /* Neither the area before nor the one after may reach into v. */
+    if ((i > 0 && l->area[i - 1].end > v->start) || (i < l->n && l->area[i].start < v->end))
+        return -EINVAL;
+    if (l->n == VMA_MAX)
+        return -ENOMEM;
+    open_slot(l, i);
+    l->area[i] = *v;
+    merge_neighbours(l);
+    return 0;
+}
+
+/* How many more slots cutting [start, end) out of the list needs: one for
+ * each area that reaches past both ends (it becomes two). */
+static int splits_needed(const struct vma_list *l, uint32_t start, uint32_t end)
+{
+    int n = 0;
+    for (int i = 0; i < l->n; i++)
+        if (l->area[i].start < start && l->area[i].end > end)
+            n++;
+    return n;
+}
+
+int vma_unmap(struct vma_list *l, uint32_t start, uint32_t end)
+{
+    if (!range_ok(start, end))
+        return -EINVAL;
+    if (l->n + splits_needed(l, start, end) > VMA_MAX)
+        return -ENOMEM;
+    int i = 0;
+    while (i < l->n) {
+        struct vma *a = &l->area[i];
+        if (a->end <= start || a->start >= end) {
+            i++; /* outside the range */
+        } else if (a->start < start && a->end > end) {
+            /* The range is inside: keep [a.start, start) and [end, a.end). */
+            open_slot(l, i + 1);
+            l->area[i + 1] = l->area[i];
+            l->area[i].end = start;
+            l->area[i + 1].start = end;
+            i += 2;
+        } else if (a->start < start) {
+            a->end = start; /* the range cuts off its tail */
+            i++;
+        } else if (a->end > end) {
+            a->start = end; /* the range cuts off its head */
+            i++;
+        } else {
+            close_slot(l, i); /* wholly inside the range */
+        }
     }
     return 0;
 }
 
-struct mm *mm_fork(struct mm *parent)
+/* True if every page of [start, end) is in some area. */
+static bool fully_mapped(const struct vma_list *l, uint32_t start, uint32_t end)
 {
-    struct mm *child = mm_create();
-    if (!child)
-        return NULL;
-    child->heap_start = parent->heap_start;
-    child->brk = parent->brk;
-    for (struct vma *v = parent->vmas; v; v = v->next) {
-        if (vma_add(child, v->start, v->end, v->prot, v->kind) < 0)
-            goto fail;
-        /* Only pages that are present: one never touched stays so in the
-         * child too, and it will fault it in the same way. */
-        pte_t *e;
-        for (uint32_t va = v->start; (e = vmm_next_present(parent->pd, &va, v->end));
-             va += PAGE_SIZE) {
-            uint32_t pa = pmm_alloc(0, PMM_ANY);
-            if (!pa)
-                goto fail;
-            frame_copy(pa, pte_addr(*e));
-            if (vmm_map(child->pd, va, pa, pte_flags_for(v)) < 0) {
-                pmm_free(pa, 0);
-                goto fail;
+    uint32_t next = start;
+    for (int i = 0; i < l->n && next < end; i++) {
+        if (l->area[i].end <= next)
+            continue;
+        if (l->area[i].start > next)
+            return false;
+        next = l->area[i].end;
+    }
+    return next >= end;
+}
+
+int vma_protect(struct vma_list *l, uint32_t start, uint32_t end, uint32_t prot)
+{
+    if (!range_ok(start, end))
+        return -EINVAL;
+    if (!fully_mapped(l, start, end))
+        return -ENOMEM;
+    /* The areas at the two ends may split: one slot each at most. */
+    int need = 0;
+    for (int i = 0; i < l->n; i++) {
+        const struct vma *a = &l->area[i];
+        need += a->start < start && a->end > start;
+        need += a->start < end && a->end > end;
+    }
+    if (l->n + need > VMA_MAX)
+        return -ENOMEM;
+    /* Split at start and at end, so that every area is wholly inside the
+     * range or wholly outside it; then change those inside. */
+    uint32_t cuts[2] = {start, end};
+    for (int c = 0; c < 2; c++) {
+        for (int i = 0; i < l->n; i++) {
+            if (l->area[i].start < cuts[c] && l->area[i].end > cuts[c]) {
+                open_slot(l, i + 1);
+                l->area[i + 1] = l->area[i];
+                l->area[i].end = cuts[c];
+                l->area[i + 1].start = cuts[c];
+                break;
             }
         }
     }
-    return child;
-fail:
-    mm_destroy(child);
-    return NULL;
-}
-
-int mm_sbrk(struct mm *mm, int32_t delta, uint32_t *old_brk)
-{
-    uint32_t old = mm->brk, new = old + (uint32_t)delta;
-    struct vma *heap = vma_find(mm, mm->heap_start);
-    /* The gap below the stack stays empty, so that no stack frame, however
-     * large, can step over it into the heap. */
-    uint32_t limit = USER_STACK_TOP - USER_STACK_MAX - USER_STACK_GAP;
-    if ((delta > 0 && (new < old || new > limit)) || (delta < 0 && new > old) ||
-        new < mm->heap_start)
-        return -ENOMEM;
-    uint32_t old_end = page_up(old), new_end = page_up(new);
-    if (new_end > old_end) {
-        if (heap)
-            heap->end = new_end;
-        else if (vma_add(mm, mm->heap_start, new_end, VMA_READ | VMA_WRITE, VMA_HEAP) < 0)
-            return -ENOMEM;
-    } else if (new_end < old_end) {
-        for (uint32_t va = new_end; vmm_next_present(mm->pd, &va, old_end); va += PAGE_SIZE)
-            pmm_page_put(pte_addr(vmm_unmap(mm->pd, va)));
-        heap->end = new_end;
-        if (heap->end == heap->start) {
-            /* An empty area is no area: unlink it. */
-            struct vma **link = &mm->vmas;
-            while (*link != heap)
-                link = &(*link)->next;
-            *link = heap->next;
-            kfree(heap);
-        }
-    }
-    mm->brk = new;
-    *old_brk = old;
+    for (int i = 0; i < l->n; i++)
+        if (l->area[i].start >= start && l->area[i].end <= end)
+            l->area[i].prot = prot;
+    merge_neighbours(l);
     return 0;
 }
 
-void mm_print(const struct mm *mm)
+/* True if [a, a + size) lies in [lo, hi) and touches no area. */
+static bool is_free(const struct vma_list *l, uint32_t a, uint32_t size, uint32_t lo, uint32_t hi)
 {
-    for (const struct vma *v = mm->vmas; v; v = v->next) {
-        uint32_t present = vmm_count_present(mm->pd, v->start, v->end);
-        kprintf("  0x%08x-0x%08x %c%c%c %-5s %4u KiB, %u pages present\n", v->start, v->end - 1,
-                v->prot & VMA_READ ? 'r' : '-', v->prot & VMA_WRITE ? 'w' : '-',
-                v->prot & VMA_EXEC ? 'x' : '-', vma_kind_name(v->kind), (v->end - v->start) / 1024,
-                present);
-    }
-    kprintf("  heap break at 0x%08x\n", mm->brk);
+    if (a < lo || a > hi || size > hi - a)
+        return false;
+    for (int i = 0; i < l->n; i++)
+        if (l->area[i].start < a + size && l->area[i].end > a)
+            return false;
+    return true;
+}
+
+/* The lowest free place at or above from: each candidate is from itself or
+ * the end of an area, the only places a free range can begin after a busy
+ * one. */
+static uint32_t first_fit(const struct vma_list *l, uint32_t size, uint32_t from, uint32_t lo,
+                          uint32_t hi)
+{
+    if (is_free(l, from, size, lo, hi))
+        return from;
+    for (int i = 0; i < l->n; i++)
+        if (l->area[i].end >= from && is_free(l, l->area[i].end, size, lo, hi))
+            return l->area[i].end;
+    return 0;
+}
+
+uint32_t vma_find_free(const struct vma_list *l, uint32_t size, uint32_t lo, uint32_t hi,
+                       uint32_t hint)
+{
+    if (size == 0 || (size & PAGE_MASK) || lo >= hi)
+        return 0;
+    uint32_t a = 0;
+    if (hint >= lo && hint < hi)
+        a = first_fit(l, size, hint & ~PAGE_MASK, lo, hi);
+    return a ? a : first_fit(l, size, lo, lo, hi);
 }

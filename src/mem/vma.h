@@ -1,56 +1,81 @@
-/* An address space: a page directory plus the list of VM areas that say
- * which user addresses are valid and how (docs/07-processes.md). The page
- * tables say what is in memory now; the VM areas say what may be. */
+/* VM areas, a pure core (docs/07-processes.md). An area is a range of
+ * user addresses with permissions, a kind, and a description of what its
+ * pages hold before they are first touched. A process's areas are kept in
+ * a vma_list: an array sorted by address, with no two areas overlapping.
+ *
+ * The operations are the ones mmap, munmap, mprotect, brk and the loader
+ * need: find, insert, unmap a range (splitting an area that straddles its
+ * ends), change the protection of a range (splitting likewise), and merging
+ * neighbours that became equal. Nothing here touches page tables or frames:
+ * src/mem/mm.c does that around these calls. */
 #ifndef MEM_VMA_H
 #define MEM_VMA_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "mem/pte.h"
-
 #define VMA_READ  0x1u
 #define VMA_WRITE 0x2u
 #define VMA_EXEC  0x4u
 
-enum vma_kind { VMA_CODE, VMA_DATA, VMA_HEAP, VMA_STACK };
+/* The most areas one process may have: mmap beyond it gets -ENOMEM. */
+#define VMA_MAX 64
 
+enum vma_kind { VMA_CODE, VMA_DATA, VMA_HEAP, VMA_STACK, VMA_ANON, VMA_SHARED, VMA_NKINDS };
+
+/* An area [start, end). Its pages start out as:
+ *  - file bytes where it has a file: the bytes of the program file at
+ *    offset (va + file_bias) for addresses in [file_start, file_end), zero
+ *    elsewhere in the page (the end of .data, then .bss);
+ *  - the pages of shared-memory segment shm (VMA_SHARED): address va is
+ *    the segment's page (va - shm_base) / PAGE_SIZE;
+ *  - zeros otherwise.
+ * Every field is absolute (an address, not an offset from start), so an
+ * area split in two needs no field changed but start and end. */
 struct vma {
-    uint32_t start, end; /* [start, end), page aligned */
+    uint32_t start, end; /* page aligned, start < end */
     uint32_t prot;       /* VMA_READ | VMA_WRITE | VMA_EXEC */
     enum vma_kind kind;
-    struct vma *next; /* sorted by start */
+    uint32_t file;       /* physical address of the program file, 0 for none */
+    uint32_t file_bias;  /* file offset of address va is va + file_bias (mod 2^32) */
+    uint32_t file_start; /* addresses [file_start, file_end) hold file bytes */
+    uint32_t file_end;
+    uint32_t shm;      /* VMA_SHARED: the segment's id; 0 otherwise */
+    uint32_t shm_base; /* the address of the segment's first page */
 };
 
-struct mm {
-    pte_t *pd;
-    struct vma *vmas;
-    uint32_t heap_start, brk; /* the heap is [heap_start, brk), rounded up to pages */
+struct vma_list {
+    struct vma area[VMA_MAX]; /* area[0 .. n-1], sorted by start */
+    int n;
 };
 
-/* A new address space with an empty user half, or NULL. */
-struct mm *mm_create(void);
-/* Frees the VM areas, the page tables and the frames (the directory must not be loaded). */
-void mm_destroy(struct mm *mm);
-/* A copy for fork(): same areas, every present page copied into a new frame.
- * NULL if memory ran out (nothing is left allocated then). */
-struct mm *mm_fork(struct mm *parent);
-/* Adds an area; -EINVAL if it overlaps another or leaves the user half. */
-int vma_add(struct mm *mm, uint32_t start, uint32_t end, uint32_t prot, enum vma_kind kind);
+/* An empty list. */
+void vma_list_init(struct vma_list *l);
 /* The area holding va, or NULL. */
-struct vma *vma_find(struct mm *mm, uint32_t va);
-/* Makes the page at va present if an area allows the access (write or
- * read): a zero-filled frame on first touch. 0, -EFAULT, or -ENOMEM. */
-int vma_fault_in(struct mm *mm, uint32_t va, bool write);
-/* Moves the end of the heap; unmaps and frees pages it gives back. The old
- * end, or -ENOMEM. */
-int mm_sbrk(struct mm *mm, int32_t delta, uint32_t *old_brk);
-/* Checks that [va, va + len) is user memory allowing the access, making its
- * pages present; 0 or -EFAULT (or -ENOMEM). */
-int mm_check_user(struct mm *mm, uint32_t va, uint32_t len, bool write);
-/* Prints the areas, one per line (the shell's vmmap). */
-void mm_print(const struct mm *mm);
-/* The name of an area's kind: "code", "data", "heap", "stack". */
+struct vma *vma_find(struct vma_list *l, uint32_t va);
+/* Adds a copy of v: 0; -EINVAL if v is empty, not page aligned or overlaps
+ * an area; -ENOMEM if the list is full. v is merged with a neighbour that
+ * touches it and is equal in everything but its range. */
+int vma_insert(struct vma_list *l, const struct vma *v);
+/* Removes [start, end) from every area, splitting an area that reaches
+ * past either end; addresses no area holds are skipped. 0; -EINVAL for an
+ * empty or unaligned range; -ENOMEM if a split needs a slot and the list
+ * is full (the list is then unchanged). */
+int vma_unmap(struct vma_list *l, uint32_t start, uint32_t end);
+/* Gives [start, end) the protection prot, splitting as needed, then
+ * merges neighbours that became equal. Every page of the range must be in
+ * some area: -ENOMEM if not (as Linux's mprotect), -EINVAL for a bad range,
+ * -ENOMEM if the list is full; on any error the list is unchanged. */
+int vma_protect(struct vma_list *l, uint32_t start, uint32_t end, uint32_t prot);
+/* The lowest address a >= lo such that [a, a + size) lies in [lo, hi) and
+ * touches no area; with hint in [lo, hi) the search starts there and only
+ * then wraps to lo. 0 if there is no such place (lo must be above 0). */
+uint32_t vma_find_free(const struct vma_list *l, uint32_t size, uint32_t lo, uint32_t hi,
+                       uint32_t hint);
+/* True if a and b differ in nothing but their range (so that, touching,
+ * they could be one area). */
+bool vma_same_kind(const struct vma *a, const struct vma *b);
+/* The name of a kind: "code", "data", "heap", "stack", "anon", "shared". */
 const char *vma_kind_name(enum vma_kind kind);
 
 #endif
