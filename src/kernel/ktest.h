@@ -27,6 +27,7 @@
     X(procs)                                                                                       \
     X(hostile)                                                                                     \
     X(shell_free)                                                                                  \
+    X(lazy)                                                                                        \
     X(ata_rw)                                                                                      \
     X(ata_lba48)                                                                                   \
     X(ata_eio)

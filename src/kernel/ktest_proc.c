@@ -151,3 +151,31 @@ void ktest_shell_free(void)
     uint32_t after = frames_in_use();
     ktest_check(after == before, "no frame leaked: %u in use before, %u after", before, after);
 }
+
+/* Lazy loading: four copies of one program map the same frame of its
+ * file for their first text page (PTE_FILE, read-only), take no frame for
+ * it, and give everything back when they end. */
+void ktest_lazy(void)
+{
+    uint32_t before = frames_in_use();
+    int pids[4];
+    uint32_t frame[4] = {0};
+    pte_t pte[4] = {0};
+    for (int i = 0; i < 4; i++)
+        pids[i] = spawn("spin", NULL);
+    process_sleep(200); /* each has run its first instructions */
+    for (int i = 0; i < 4; i++)
+        vmm_translate(process_find(pids[i])->mm->pd, USER_BASE, &frame[i], &pte[i]);
+    ktest_check(frame[0] && frame[0] == frame[1] && frame[1] == frame[2] && frame[2] == frame[3],
+                "four spins map their first text page to one frame (0x%08x)", frame[0]);
+    ktest_check((pte[0] & PTE_FILE) && !(pte[0] & PTE_WRITE) && pmm_page_refs(frame[0]) == 0,
+                "it is the program file's own frame: read-only, not from the allocator "
+                "(pte 0x%08x)",
+                pte[0]);
+    for (int i = 0; i < 4; i++) {
+        process_kill(pids[i], EXIT_KILLED_KILL);
+        expect_exit(pids[i], "spin", EXIT_KILLED_KILL);
+    }
+    uint32_t after = frames_in_use();
+    ktest_check(after == before, "no frame leaked: %u in use before, %u after", before, after);
+}

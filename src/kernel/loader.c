@@ -1,7 +1,9 @@
 /* exec's other half: turning a program (an ELF file handed over as a boot
  * module) into an address space. The ELF parser (src/kernel/elf.c) has
- * already refused anything malformed or hostile; this file allocates frames,
- * copies the file's bytes in, zeroes the rest (.bss), and builds the stack:
+ * already refused anything malformed or hostile. This file only creates the
+ * areas: one per segment, each saying where in the file its bytes are, so
+ * that a page is filled from the file on its first touch (src/mem/mm.c) and
+ * .bss costs nothing until used. Then it builds the stack:
  *
  *   USER_STACK_TOP  ->  +----------------------+
  *                       | argument strings     |
@@ -19,6 +21,7 @@
 #include "kernel/elf.h"
 #include "kernel/errno.h"
 #include "kernel/multiboot.h"
+#include "kernel/params.h"
 #include "kernel/process.h"
 #include "mem/highmem.h"
 #include "mem/layout.h"
@@ -32,40 +35,27 @@ static uint32_t page_down(uint32_t a)
     return a & ~(PAGE_SIZE - 1);
 }
 
-/* Copies the part of segment s's file bytes that falls in the page at va. */
-static void copy_file_bytes(const uint8_t *file, const struct elf_segment *s, uint32_t va,
-                            uint32_t pa)
+/* Adds the area of segment s. No frame is taken: each page is filled on
+ * its first touch from the file (m is the module's physical address), as
+ * fault_decide() says, or at once with lazy=off. */
+static int load_segment(struct mm *mm, uint32_t m, const struct elf_segment *s)
 {
-    uint32_t from = s->vaddr > va ? s->vaddr : va;
-    uint32_t to = s->vaddr + s->filesz < va + PAGE_SIZE ? s->vaddr + s->filesz : va + PAGE_SIZE;
-    if (from >= to)
-        return;
-    uint8_t *page = kmap(pa);
-    memcpy(page + (from - va), file + s->offset + (from - s->vaddr), to - from);
-    kunmap(page);
-}
-
-static int load_segment(struct mm *mm, const uint8_t *file, const struct elf_segment *s)
-{
-    uint32_t start = page_down(s->vaddr),
-             end = (s->vaddr + s->memsz + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-    uint32_t prot = VMA_READ | (s->writable ? VMA_WRITE : 0) | (s->executable ? VMA_EXEC : 0);
-    int rc = mm_add_area(mm, start, end, prot, s->executable ? VMA_CODE : VMA_DATA);
-    if (rc < 0)
+    struct vma v = {
+        .start = page_down(s->vaddr),
+        .end = (s->vaddr + s->memsz + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1),
+        .prot = VMA_READ | (s->writable ? VMA_WRITE : 0) | (s->executable ? VMA_EXEC : 0),
+        .kind = s->executable ? VMA_CODE : VMA_DATA,
+        .file = m,
+        .file_bias = s->offset - s->vaddr,
+        .file_start = s->vaddr,
+        .file_end = s->vaddr + s->filesz,
+    };
+    int rc = mm_insert_area(mm, &v);
+    if (rc < 0 || params_lazy())
         return rc;
-    for (uint32_t va = start; va < end; va += PAGE_SIZE) {
-        uint32_t pa = pmm_alloc(0, PMM_ANY);
-        if (!pa)
-            return -ENOMEM;
-        frame_zero(pa);
-        copy_file_bytes(file, s, va, pa);
-        rc = vmm_map(mm->pd, va, pa, PTE_USER | (s->writable ? PTE_WRITE : 0));
-        if (rc < 0) {
-            pmm_free(pa, 0);
-            return rc;
-        }
-    }
-    return 0;
+    for (uint32_t va = v.start; va < v.end && rc == 0; va += PAGE_SIZE)
+        rc = mm_handle_fault(mm, va, s->writable);
+    return rc;
 }
 
 /* Puts argc, argv and the strings at the top of the stack; the new ESP. */
@@ -75,7 +65,7 @@ static int build_stack(struct mm *mm, int argc, char argv[][USER_ARG_LEN], uint3
     if (rc < 0)
         return rc;
     uint32_t top_page = USER_STACK_TOP - PAGE_SIZE, pa;
-    rc = mm_fault_in(mm, top_page, true);
+    rc = mm_handle_fault(mm, top_page, true);
     if (rc < 0 || vmm_translate(mm->pd, top_page, &pa, NULL) < 0)
         return rc < 0 ? rc : -ENOMEM;
     uint8_t *page = kmap(pa);
@@ -136,7 +126,7 @@ int loader_load(const char *name, int argc, char argv[][USER_ARG_LEN], struct mm
         return -ENOMEM;
     int rc = 0;
     for (int i = 0; i < img.nsegments && rc == 0; i++)
-        rc = load_segment(mm, file, &img.seg[i]);
+        rc = load_segment(mm, m->mod_start, &img.seg[i]);
     if (rc == 0)
         rc = build_stack(mm, argc, argv, user_esp);
     if (rc < 0) {

@@ -19,8 +19,9 @@ static const char *const break_points[] = {
 };
 
 static const char *const kheap_modes[] = {"debug", "fast", NULL};
+static const char *const on_off[] = {"on", "off", NULL};
 
-enum { OPT_TEST, OPT_BREAK, OPT_KHEAP, OPT_SWAP };
+enum { OPT_TEST, OPT_BREAK, OPT_KHEAP, OPT_SWAP, OPT_COW, OPT_LAZY, OPT_STACK };
 static struct cmdline_opt options[] = {
     [OPT_TEST] = {.key = "test", .choices = ktest_names, .help = "run an in-kernel test scenario"},
     [OPT_BREAK] = {.key = "break",
@@ -31,6 +32,9 @@ static struct cmdline_opt options[] = {
     [OPT_KHEAP] = {.key = "kheap",
                    .choices = kheap_modes,
                    .help = "kernel heap checks (default debug)"},
+    [OPT_COW] = {.key = "cow", .choices = on_off, .help = "fork shares pages copy-on-write"},
+    [OPT_LAZY] = {.key = "lazy", .choices = on_off, .help = "pages are given on first touch"},
+    [OPT_STACK] = {.key = "stack", .help = "the user stack's limit, 16K to 256M (default 8M)"},
 };
 #define NOPTIONS (sizeof options / sizeof options[0])
 
@@ -85,6 +89,54 @@ const char *params_swap(void)
 bool params_kheap_debug(void)
 {
     return !options[OPT_KHEAP].set || strcmp(options[OPT_KHEAP].value, "debug") == 0;
+}
+
+bool params_cow(void)
+{
+    return !options[OPT_COW].set || strcmp(options[OPT_COW].value, "on") == 0;
+}
+
+bool params_lazy(void)
+{
+    return !options[OPT_LAZY].set || strcmp(options[OPT_LAZY].value, "on") == 0;
+}
+
+#define STACK_DEFAULT (8u << 20)
+#define STACK_MIN     (16u << 10)
+#define STACK_MAX     (256u << 20)
+
+/* A size such as 8M, 256K or 65536 in bytes, or 0 if s is none. */
+static uint32_t parse_size(const char *s)
+{
+    uint32_t n = 0;
+    if (*s < '0' || *s > '9')
+        return 0;
+    for (; *s >= '0' && *s <= '9'; s++) {
+        if (n > STACK_MAX)
+            return 0;
+        n = n * 10 + (uint32_t)(*s - '0');
+    }
+    uint32_t unit = *s == 'K' || *s == 'k' ? 1u << 10 : *s == 'M' || *s == 'm' ? 1u << 20 : 1;
+    if ((unit > 1 && *++s) || *s)
+        return 0;
+    return n <= STACK_MAX / unit ? n * unit : 0;
+}
+
+uint32_t params_stack_limit(void)
+{
+    static uint32_t limit;
+    if (limit)
+        return limit;
+    limit = STACK_DEFAULT;
+    if (options[OPT_STACK].set) {
+        uint32_t n = parse_size(options[OPT_STACK].value);
+        if (n < STACK_MIN || n > STACK_MAX || n % 4096)
+            kprintf("stack=%s: not a size from 16K to 256M in whole pages: the limit stays 8M\n",
+                    options[OPT_STACK].value);
+        else
+            limit = n;
+    }
+    return limit;
 }
 
 bool params_break_at(const char *point)

@@ -4,11 +4,15 @@
  *                   (gdt, pmm, paging; see docs/)
  *   kheap=debug|fast kernel heap red zones and poisoning (default debug)
  *   swap=off|hdX,N  which swap partition to use (default: the first valid one)
+ *   cow=on|off      fork shares pages copy-on-write, or copies them at once
+ *   lazy=on|off     pages are given on first touch, or at exec/sbrk time
+ *   stack=SIZE      the user stack's limit, e.g. 8M (default) or 256K
  */
 #ifndef KERNEL_PARAMS_H
 #define KERNEL_PARAMS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 /* Parses the Multiboot command line and prints every error in it; returns
  * the number of errors. */
@@ -21,6 +25,12 @@ void debug_break(const char *point);
 const char *params_swap(void);
 /* False only with kheap=fast. */
 bool params_kheap_debug(void);
+/* False only with cow=off. */
+bool params_cow(void);
+/* False only with lazy=off. */
+bool params_lazy(void);
+/* The user stack's limit in bytes (stack=, default 8 MiB). */
+uint32_t params_stack_limit(void);
 /* True if break= names point. */
 bool params_break_at(const char *point);
 

@@ -53,9 +53,12 @@ static void cmd_mem(int argc, char **argv)
     (void)argc, (void)argv;
     pmm_print_info();
     kheap_print_info();
-    /* In the style of /proc/vmstat: counters since boot. */
-    kprintf("vmstat: pgfault %u (demand-zero %u, the rest killed a program)\n", fault_count(),
-            fault_demand_count());
+}
+
+static void cmd_vmstat(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    fault_print_stats();
 }
 
 /* Parses a decimal or 0x-prefixed hexadecimal number; false if s is not one. */
@@ -281,7 +284,8 @@ static const struct command commands[] = {
     {"help", "list the commands", cmd_help},
     {"uptime", "time since boot and timer ticks", cmd_uptime},
     {"bootinfo", "the memory map, command line and modules from the boot loader", cmd_bootinfo},
-    {"mem", "buddyinfo, page counts, the heap's classes, fault counters", cmd_mem},
+    {"mem", "buddyinfo, page counts, the heap's classes", cmd_mem},
+    {"vmstat", "page-fault counters since boot, by what each fault did", cmd_vmstat},
     {"alloc", "alloc ORDER: take 2^ORDER frames from the buddy allocator", cmd_alloc},
     {"free", "free PHYS ORDER: give a block back", cmd_free},
     {"ps", "the process table", cmd_ps},

@@ -16,19 +16,23 @@
 #include "kernel/errno.h"
 #include "kernel/io.h"
 #include "kernel/process.h"
+#include "mem/fault_decide.h"
 #include "mem/layout.h"
+#include "mem/mm.h"
 #include "mem/pmm.h"
 #include "mem/vmm.h"
 
-static uint32_t faults, demand_faults;
+static uint32_t faults, kills;
 
-uint32_t fault_count(void)
+void fault_print_stats(void)
 {
-    return faults;
-}
-uint32_t fault_demand_count(void)
-{
-    return demand_faults;
+    /* In the style of Linux's /proc/vmstat: one counter per line. */
+    const uint32_t *n = mm_fault_counts();
+    kprintf("pgfault          %u\n", faults);
+    kprintf("pgfault_killed   %u\n", kills);
+    for (int a = FAULT_ZERO_FILL; a < FAULT_NACTIONS; a++)
+        if (a != FAULT_NOTHING)
+            kprintf("%-16s %u\n", fault_action_name(a), n[a]);
 }
 
 /* Which part of the address map an address is in (docs/05-paging.md). */
@@ -92,21 +96,22 @@ static const char *gap_note(const struct regs *r, uint32_t addr, bool fetch)
     return ": in the unmapped gap below the stack, not a stack overflow";
 }
 
-/* A fault in ring 3: inside a VM area that allows the access, the page is
- * simply not there yet (demand paging); anything else kills the process. */
+/* A fault in ring 3: mm_handle_fault() resolves what the process's areas
+ * allow (a first touch, a copy-on-write page); anything else kills it. */
 static void user_fault(struct regs *r, uint32_t addr)
 {
     struct process *p = current();
     bool write = r->error_code & PF_WRITE;
-    if (!(r->error_code & PF_PRESENT) && p->mm) {
-        int rc = mm_fault_in(p->mm, addr, write);
-        if (rc == 0) {
-            demand_faults++;
+    if (p->mm) {
+        int rc = mm_handle_fault(p->mm, addr, write);
+        if (rc == 0)
             return; /* iret runs the instruction again */
-        }
-        if (rc == -ENOMEM)
+        if (rc == -ENOMEM) {
+            kills++;
             process_die("out of memory for a page it was allowed to touch", EXIT_KILLED_SEGV);
+        }
     }
+    kills++;
     bool fetch = is_fetch(r, addr);
     const char *access = fetch ? "instruction fetch from" : write ? "write to" : "read from";
     char why[192];

@@ -7,10 +7,14 @@
  * empty. */
 #include "mem/mm.h"
 
+#include <string.h>
+
 #include "kernel/abi.h"
 #include "kernel/console.h"
 #include "kernel/errno.h"
 #include "kernel/panic.h"
+#include "kernel/params.h"
+#include "mem/fault_decide.h"
 #include "mem/highmem.h"
 #include "mem/kheap.h"
 #include "mem/layout.h"
@@ -58,6 +62,13 @@ int mm_add_area(struct mm *mm, uint32_t start, uint32_t end, uint32_t prot, enum
     return vma_insert(&mm->vmas, &v);
 }
 
+int mm_insert_area(struct mm *mm, const struct vma *v)
+{
+    if (v->start < USER_MIN || v->end > KERNEL_VMA)
+        return -EINVAL;
+    return vma_insert(&mm->vmas, v);
+}
+
 struct vma *mm_find_area(struct mm *mm, uint32_t va)
 {
     return vma_find(&mm->vmas, va);
@@ -68,23 +79,93 @@ static uint32_t pte_flags_for(const struct vma *v)
     return PTE_USER | (v->prot & VMA_WRITE ? PTE_WRITE : 0);
 }
 
-int mm_fault_in(struct mm *mm, uint32_t va, bool write)
+/* Page faults resolved, by what was done (enum fault_action). */
+static uint32_t fault_counts[FAULT_NACTIONS];
+
+const uint32_t *mm_fault_counts(void)
 {
-    struct vma *v = vma_find(&mm->vmas, va);
-    if (!v || !(v->prot & VMA_READ) || (write && !(v->prot & VMA_WRITE)))
-        return -EFAULT;
-    pte_t *e = vmm_pte(mm->pd, va, 1);
-    if (!e)
-        return -ENOMEM;
-    if (pte_present(*e))
-        return 0; /* already there: the permission check above was the point */
+    return fault_counts;
+}
+
+/* Drops the reference a page table entry holds on its frame. A program
+ * file's frame (PTE_FILE) is not counted: it is never freed. */
+static void put_frame(pte_t e)
+{
+    if (pte_present(e) && !(e & PTE_FILE))
+        pmm_page_put(pte_addr(e));
+}
+
+/* Copies into the frame at pa the program file's bytes that belong in the
+ * page at va of area v (the frame is already zeroed). */
+static void copy_file_bytes(const struct vma *v, uint32_t va, uint32_t pa)
+{
+    uint32_t from = v->file_start > va ? v->file_start : va;
+    uint32_t to = v->file_end < va + PAGE_SIZE ? v->file_end : va + PAGE_SIZE;
+    if (from >= to)
+        return;
+    const uint8_t *file = PHYS_TO_VIRT(v->file + from + v->file_bias);
+    uint8_t *page = kmap(pa);
+    memcpy(page + (from - va), file, to - from);
+    kunmap(page);
+}
+
+/* A new frame for the page at va of area v: zeroed, then filled from the
+ * file or copied from the frame at copy_of (if not 0), and mapped. */
+static int map_new_frame(struct mm *mm, const struct vma *v, uint32_t va, uint32_t copy_of)
+{
     uint32_t pa = pmm_alloc(0, PMM_ANY);
     if (!pa)
         return -ENOMEM;
-    frame_zero(pa);
-    int rc = vmm_map(mm->pd, page_down(va), pa, pte_flags_for(v));
+    if (copy_of) {
+        frame_copy(pa, copy_of);
+    } else {
+        frame_zero(pa);
+        copy_file_bytes(v, va, pa);
+    }
+    int rc = vmm_set(mm->pd, va, pte_make(pa, pte_flags_for(v)));
     if (rc < 0)
         pmm_free(pa, 0);
+    return rc;
+}
+
+int mm_handle_fault(struct mm *mm, uint32_t va, bool write)
+{
+    va = page_down(va);
+    struct vma *v = vma_find(&mm->vmas, va);
+    pte_t *slot = vmm_pte(mm->pd, va, 0);
+    pte_t e = slot ? *slot : 0;
+    bool cow = pte_present(e) && (e & PTE_COW);
+    enum fault_action a = fault_decide(v, va, e, write, cow ? pmm_page_refs(pte_addr(e)) : 0);
+    int rc = 0;
+    switch (a) {
+    case FAULT_KILL_UNMAPPED:
+    case FAULT_KILL_PROTECTION:
+        return -EFAULT;
+    case FAULT_NOTHING:
+        return 0;
+    case FAULT_ZERO_FILL:
+    case FAULT_FILE_COPY:
+        rc = map_new_frame(mm, v, va, 0);
+        break;
+    case FAULT_FILE_MAP:
+        rc = vmm_set(mm->pd, va, pte_make(v->file + va + v->file_bias, PTE_USER | PTE_FILE));
+        break;
+    case FAULT_SHARED_MAP:
+        return -EFAULT; /* no shared segments yet */
+    case FAULT_COW_COPY:
+        rc = map_new_frame(mm, v, va, pte_addr(e));
+        if (rc == 0)
+            put_frame(e);
+        break;
+    case FAULT_COW_REUSE:
+    case FAULT_MAKE_WRITABLE:
+        rc = vmm_set(mm->pd, va, (e | PTE_WRITE) & ~PTE_COW);
+        break;
+    case FAULT_NACTIONS:
+        break;
+    }
+    if (rc == 0)
+        fault_counts[a]++;
     return rc;
 }
 
@@ -96,11 +177,42 @@ int mm_check_user(struct mm *mm, uint32_t va, uint32_t len, bool write)
     if (va < USER_MIN || va >= KERNEL_VMA || len > KERNEL_VMA - va)
         return -EFAULT;
     for (uint32_t p = page_down(va); p < va + len; p += PAGE_SIZE) {
-        int rc = mm_fault_in(mm, p, write);
+        int rc = mm_handle_fault(mm, p, write);
         if (rc < 0)
             return rc == -ENOMEM ? -ENOMEM : -EFAULT;
     }
     return 0;
+}
+
+/* Gives the child the page at va that the parent maps with entry *pe.
+ * Shared segments and file frames are mapped as they are. Any other page
+ * becomes copy-on-write in both (W cleared, PTE_COW set, one reference
+ * more), or, with cow=off, is copied at once. */
+static int fork_page(struct mm *parent, struct mm *child, const struct vma *v, uint32_t va,
+                     pte_t *pe)
+{
+    pte_t e = *pe;
+    if (v->kind == VMA_SHARED || (e & PTE_FILE)) {
+        if (!(e & PTE_FILE))
+            pmm_page_get(pte_addr(e));
+        int rc = vmm_set(child->pd, va, e);
+        if (rc < 0)
+            put_frame(e);
+        return rc;
+    }
+    if (!params_cow())
+        return map_new_frame(child, v, va, pte_addr(e));
+    pte_t shared = (e & ~PTE_WRITE) | PTE_COW;
+    pmm_page_get(pte_addr(e));
+    int rc = vmm_set(child->pd, va, shared);
+    if (rc < 0) {
+        put_frame(e);
+        return rc;
+    }
+    /* The parent's copy goes read-only too, and its TLB entry with it:
+     * the parent is running, and a stale writable entry would let it write
+     * to the frame the child now shares (vmm_set flushes it). */
+    return vmm_set(parent->pd, va, shared);
 }
 
 struct mm *mm_fork(struct mm *parent)
@@ -118,20 +230,13 @@ struct mm *mm_fork(struct mm *parent)
         pte_t *e;
         for (uint32_t va = v->start; (e = vmm_next_present(parent->pd, &va, v->end));
              va += PAGE_SIZE) {
-            uint32_t pa = pmm_alloc(0, PMM_ANY);
-            if (!pa)
-                goto fail;
-            frame_copy(pa, pte_addr(*e));
-            if (vmm_map(child->pd, va, pa, pte_flags_for(v)) < 0) {
-                pmm_free(pa, 0);
-                goto fail;
+            if (fork_page(parent, child, v, va, e) < 0) {
+                mm_destroy(child);
+                return NULL;
             }
         }
     }
     return child;
-fail:
-    mm_destroy(child);
-    return NULL;
 }
 
 int mm_sbrk(struct mm *mm, int32_t delta, uint32_t *old_brk)
@@ -157,7 +262,7 @@ int mm_sbrk(struct mm *mm, int32_t delta, uint32_t *old_brk)
         if (vma_unmap(&mm->vmas, new_end, old_end) < 0)
             return -ENOMEM;
         for (uint32_t va = new_end; vmm_next_present(mm->pd, &va, old_end); va += PAGE_SIZE)
-            pmm_page_put(pte_addr(vmm_unmap(mm->pd, va)));
+            put_frame(vmm_unmap(mm->pd, va));
     }
     mm->brk = new;
     *old_brk = old;

@@ -21,17 +21,25 @@ struct mm {
 struct mm *mm_create(void);
 /* Frees the page tables and the frames (the directory must not be loaded). */
 void mm_destroy(struct mm *mm);
-/* A copy for fork(): same areas, every present page copied into a new frame.
- * NULL if memory ran out (nothing is left allocated then). */
+/* A copy for fork(): the same areas, and every present page shared
+ * copy-on-write (copied at once with cow=off). NULL if memory ran out
+ * (nothing the child took is left allocated then). */
 struct mm *mm_fork(struct mm *parent);
 /* Adds an area of kind with prot over [start, end), zero-filled on first
  * touch; -EINVAL if it overlaps another or leaves the user half, -ENOMEM. */
 int mm_add_area(struct mm *mm, uint32_t start, uint32_t end, uint32_t prot, enum vma_kind kind);
+/* Adds area v as it is (a program segment with its file fields): as
+ * mm_add_area. */
+int mm_insert_area(struct mm *mm, const struct vma *v);
 /* The area holding va, or NULL. */
 struct vma *mm_find_area(struct mm *mm, uint32_t va);
-/* Makes the page at va present if an area allows the access (write or
- * read): a zero-filled frame on first touch. 0, -EFAULT, or -ENOMEM. */
-int mm_fault_in(struct mm *mm, uint32_t va, bool write);
+/* The user page-fault path: resolves an access to va (a write or not) as
+ * fault_decide() says: fills a page on first touch, copies or reuses a
+ * copy-on-write page. 0 when the access can now proceed, -EFAULT if the
+ * process may not make it, -ENOMEM. */
+int mm_handle_fault(struct mm *mm, uint32_t va, bool write);
+/* Faults resolved since boot, indexed by enum fault_action. */
+const uint32_t *mm_fault_counts(void);
 /* Moves the end of the heap; unmaps and frees pages it gives back. The old
  * end, or -ENOMEM. */
 int mm_sbrk(struct mm *mm, int32_t delta, uint32_t *old_brk);

@@ -279,6 +279,12 @@ void pmm_page_put(uint32_t phys)
     }
 }
 
+uint32_t pmm_page_refs(uint32_t phys)
+{
+    struct page *p = pmm_page(phys >> PAGE_SHIFT);
+    return p && (p->flags & PG_HEAD) ? p->refcount : 0;
+}
+
 struct page *pmm_page(uint32_t pfn)
 {
     return pfn < max_pfn ? &mem_map[pfn] : NULL;

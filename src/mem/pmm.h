@@ -54,6 +54,8 @@ uint32_t pmm_max_pfn(void);
 void pmm_page_get(uint32_t phys);
 /* Drops a reference; the frame is freed when the last one goes. */
 void pmm_page_put(uint32_t phys);
+/* How many references an allocated frame has (0 if it is not allocated). */
+uint32_t pmm_page_refs(uint32_t phys);
 /* Gives every hot-cache frame back to the buddy lists of every zone. */
 void pmm_drain(void);
 

@@ -14,7 +14,8 @@
  *   A   accessed: set by the CPU   D   dirty: set by the CPU on a write (PTE only)
  *   S   PS in a PDE: 4 MiB page; PAT in a PTE (unused)
  *   G   global: kept in the TLB across CR3 loads (needs CR4.PGE)
- *   AVL bits 9-11 ignored by the CPU: bit 9 = PTE_COW (copy-on-write page)
+ *   AVL bits 9-11 ignored by the CPU: bit 9 = PTE_COW (copy-on-write page),
+ *       bit 10 = PTE_FILE (the frame is a program file's own: not counted)
  *
  * A not-present entry (P = 0): the CPU ignores bits 31:1, so software owns them.
  *
@@ -29,16 +30,19 @@
 
 typedef uint32_t pte_t;
 
-#define PTE_PRESENT    (1u << 0)
-#define PTE_WRITE      (1u << 1)
-#define PTE_USER       (1u << 2)
-#define PTE_PWT        (1u << 3)
-#define PTE_PCD        (1u << 4)
-#define PTE_ACCESSED   (1u << 5)
-#define PTE_DIRTY      (1u << 6)
-#define PDE_4MB        (1u << 7)
-#define PTE_GLOBAL     (1u << 8)
-#define PTE_COW        (1u << 9) /* software: read-only now, copy on the first write */
+#define PTE_PRESENT  (1u << 0)
+#define PTE_WRITE    (1u << 1)
+#define PTE_USER     (1u << 2)
+#define PTE_PWT      (1u << 3)
+#define PTE_PCD      (1u << 4)
+#define PTE_ACCESSED (1u << 5)
+#define PTE_DIRTY    (1u << 6)
+#define PDE_4MB      (1u << 7)
+#define PTE_GLOBAL   (1u << 8)
+#define PTE_COW      (1u << 9) /* software: read-only now, copy on the first write */
+#define PTE_FILE                                                                                   \
+    (1u << 10) /* software: a frame of a boot module (a program file),                             \
+                  shared read-only and never freed: no reference count */
 #define PTE_FLAGS_MASK 0xFFFu
 #define PTE_ADDR_MASK  0xFFFFF000u
 

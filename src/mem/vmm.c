@@ -146,7 +146,7 @@ int vmm_pd_destroy(pte_t *pd)
             continue;
         pte_t *table = table_of(pd[i]);
         for (uint32_t j = 0; j < 1024; j++)
-            if (pte_present(table[j]))
+            if (pte_present(table[j]) && !(table[j] & PTE_FILE))
                 pmm_page_put(pte_addr(table[j]));
         pmm_free(pte_addr(pd[i]), 0);
     }
@@ -194,6 +194,18 @@ int vmm_map(pte_t *pd, uint32_t va, uint32_t pa, uint32_t flags)
     /* A not-present entry is never cached in the TLB (SDM 4.10.2.3), but
      * a stale one from an earlier mapping could be if it was not flushed. */
     flush_one(pd, va);
+    return 0;
+}
+
+int vmm_set(pte_t *pd, uint32_t va, pte_t e)
+{
+    pte_t *slot = vmm_pte(pd, va, 1);
+    if (!slot)
+        return -ENOMEM;
+    pte_t old = *slot;
+    *slot = e;
+    if (pte_present(old))
+        flush_one(pd, va);
     return 0;
 }
 
@@ -255,13 +267,14 @@ int vmm_translate(const pte_t *pd, uint32_t va, uint32_t *pa, pte_t *pte)
 }
 
 /* The flags that decide whether two neighbouring pages print as one range. */
-#define DUMP_FLAGS (PTE_WRITE | PTE_USER | PTE_GLOBAL | PTE_COW)
+#define DUMP_FLAGS (PTE_WRITE | PTE_USER | PTE_GLOBAL | PTE_COW | PTE_FILE)
 
 static void dump_range(uint32_t va0, uint32_t va1, uint32_t pa0, uint32_t flags)
 {
-    kprintf("  0x%08x-0x%08x -> 0x%08x-0x%08x  r%c %c%s%s\n", va0, va1, pa0, pa0 + (va1 - va0),
+    kprintf("  0x%08x-0x%08x -> 0x%08x-0x%08x  r%c %c%s%s%s\n", va0, va1, pa0, pa0 + (va1 - va0),
             flags & PTE_WRITE ? 'w' : '-', flags & PTE_USER ? 'U' : 'S',
-            flags & PTE_GLOBAL ? " G" : "", flags & PTE_COW ? " COW" : "");
+            flags & PTE_GLOBAL ? " G" : "", flags & PTE_COW ? " COW" : "",
+            flags & PTE_FILE ? " FILE" : "");
 }
 
 void vmm_dump(const pte_t *pd, uint32_t from, uint32_t to)

@@ -34,6 +34,9 @@ int vmm_pd_destroy(pte_t *pd);
 /* Maps the page at va to the frame at pa; 0, -EINVAL (unaligned, or a kernel
  * address without a page table), -EEXIST (already mapped), -ENOMEM. */
 int vmm_map(pte_t *pd, uint32_t va, uint32_t pa, uint32_t flags);
+/* Replaces the entry for va with e, whatever it was (making the page table
+ * if needed), and drops the old one from the TLB: 0 or -ENOMEM. */
+int vmm_set(pte_t *pd, uint32_t va, pte_t e);
 /* Unmaps va and returns the old entry (0 if there was none). Does not free
  * the frame: the caller owns it. */
 pte_t vmm_unmap(pte_t *pd, uint32_t va);
