@@ -85,11 +85,20 @@ int vma_insert(struct vma_list *l, const struct vma *v)
     /* Neither the area before nor the one after may reach into v. */
     if ((i > 0 && l->area[i - 1].end > v->start) || (i < l->n && l->area[i].start < v->end))
         return -EINVAL;
-    if (l->n == VMA_MAX)
-        return -ENOMEM;
-    open_slot(l, i);
-    l->area[i] = *v;
-    merge_neighbours(l);
+    /* v that touches an equal neighbour only makes that neighbour larger, so
+     * even a full list takes it: the heap must still grow by sbrk when a
+     * process has VMA_MAX areas. Only an area of its own needs a slot. */
+    if (i > 0 && l->area[i - 1].end == v->start && vma_same_kind(&l->area[i - 1], v)) {
+        l->area[i - 1].end = v->end;
+    } else if (i < l->n && l->area[i].start == v->end && vma_same_kind(&l->area[i], v)) {
+        l->area[i].start = v->start;
+    } else {
+        if (l->n == VMA_MAX)
+            return -ENOMEM;
+        open_slot(l, i);
+        l->area[i] = *v;
+    }
+    merge_neighbours(l); /* v may have joined the areas on both sides */
     return 0;
 }
 

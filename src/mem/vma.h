@@ -54,8 +54,9 @@ void vma_list_init(struct vma_list *l);
 /* The area holding va, or NULL. */
 struct vma *vma_find(struct vma_list *l, uint32_t va);
 /* Adds a copy of v: 0; -EINVAL if v is empty, not page aligned or overlaps
- * an area; -ENOMEM if the list is full. v is merged with a neighbour that
- * touches it and is equal in everything but its range. */
+ * an area; -ENOMEM if the list is full and v needs an area of its own. v is
+ * merged with a neighbour that touches it and is equal in everything but
+ * its range (so growing an area never needs a free slot). */
 int vma_insert(struct vma_list *l, const struct vma *v);
 /* Removes [start, end) from every area, splitting an area that reaches
  * past either end; addresses no area holds are skipped. 0; -EINVAL for an

@@ -97,6 +97,39 @@ START_TEST(unmap_needs_a_slot_to_split)
 }
 END_TEST
 
+/* An insert that only grows a neighbour needs no slot, so a full list takes
+ * it: a process with VMA_MAX areas can still grow its heap by sbrk. */
+START_TEST(insert_into_a_full_list_joins_neighbours)
+{
+    for (uint32_t i = 0; i < VMA_MAX; i++) {
+        struct vma a = area((2 * i + 1) * 4 * P, (2 * i + 2) * 4 * P, VMA_READ, VMA_ANON);
+        ck_assert_int_eq(vma_insert(&l, &a), 0);
+    }
+    struct vma grow = area(8 * P, 9 * P, VMA_READ, VMA_ANON); /* after area 0 */
+    ck_assert_int_eq(vma_insert(&l, &grow), 0);
+    ck_assert_int_eq(l.n, VMA_MAX);
+    ck_assert_uint_eq(l.area[0].end, 9 * P);
+    grow = area(3 * P, 4 * P, VMA_READ, VMA_ANON); /* before area 0 */
+    ck_assert_int_eq(vma_insert(&l, &grow), 0);
+    ck_assert_uint_eq(l.area[0].start, 3 * P);
+    struct vma bridge = area(9 * P, 12 * P, VMA_READ, VMA_ANON); /* areas 0 and 1 become one */
+    ck_assert_int_eq(vma_insert(&l, &bridge), 0);
+    ck_assert_int_eq(l.n, VMA_MAX - 1);
+    ck_assert_uint_eq(l.area[0].start, 3 * P);
+    ck_assert_uint_eq(l.area[0].end, 16 * P);
+    ck_assert_uint_eq(l.area[1].start, 20 * P);
+    /* Alike but touching nothing, or touching but not alike: a slot of
+     * its own, and there is one. */
+    struct vma own = area(26 * P, 27 * P, VMA_READ, VMA_ANON);
+    ck_assert_int_eq(vma_insert(&l, &own), 0);
+    ck_assert_int_eq(l.n, VMA_MAX);
+    struct vma other = area(24 * P, 25 * P, VMA_READ | VMA_WRITE, VMA_ANON);
+    ck_assert_int_eq(vma_insert(&l, &other), -ENOMEM);
+    ck_assert_int_eq(l.n, VMA_MAX);
+    ck_assert_uint_eq(l.area[1].end, 24 * P);
+}
+END_TEST
+
 START_TEST(protect_splits_and_merges_back)
 {
     struct vma a = area(P, 10 * P, VMA_READ | VMA_WRITE, VMA_ANON);
@@ -158,6 +191,7 @@ int main(void)
     tcase_add_test(tc, insert_merges_equal_neighbours);
     tcase_add_test(tc, unmap_splits_and_removes);
     tcase_add_test(tc, unmap_needs_a_slot_to_split);
+    tcase_add_test(tc, insert_into_a_full_list_joins_neighbours);
     tcase_add_test(tc, protect_splits_and_merges_back);
     tcase_add_test(tc, split_keeps_file_backing);
     tcase_add_test(tc, find_free_first_fit_and_hint);
