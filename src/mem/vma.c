@@ -194,7 +194,8 @@ int vma_protect(struct vma_list *l, uint32_t start, uint32_t end, uint32_t prot)
     return 0;
 }
 
-/* True if [a, a + size) lies in [lo, hi) and touches no area. */
+/* True if [a, a + size) lies in [lo, hi) and overlaps no area (it may
+ * touch one: begin where an area ends, or end where one begins). */
 static bool is_free(const struct vma_list *l, uint32_t a, uint32_t size, uint32_t lo, uint32_t hi)
 {
     if (a < lo || a > hi || size > hi - a)
@@ -222,10 +223,17 @@ static uint32_t first_fit(const struct vma_list *l, uint32_t size, uint32_t from
 uint32_t vma_find_free(const struct vma_list *l, uint32_t size, uint32_t lo, uint32_t hi,
                        uint32_t hint)
 {
-    if (size == 0 || (size & PAGE_MASK) || lo >= hi)
+    /* 0 is the answer "no place", so lo == 0 is refused: an answer of 0
+     * would say two things. An unaligned lo would give unaligned answers. */
+    if (size == 0 || (size & PAGE_MASK) || lo == 0 || (lo & PAGE_MASK) || lo >= hi)
         return 0;
-    uint32_t a = 0;
-    if (hint >= lo && hint < hi)
-        a = first_fit(l, size, hint & ~PAGE_MASK, lo, hi);
-    return a ? a : first_fit(l, size, lo, lo, hi);
+    /* The search from the hint answers at or above it: an unaligned hint is
+     * rounded up, as Linux's mmap rounds its address hint. A hint in the
+     * last page cannot be rounded up, and nothing would fit above it. */
+    if (hint >= lo && hint < hi && hint <= ~PAGE_MASK) {
+        uint32_t a = first_fit(l, size, (hint + PAGE_MASK) & ~PAGE_MASK, lo, hi);
+        if (a)
+            return a;
+    }
+    return first_fit(l, size, lo, lo, hi);
 }

@@ -166,12 +166,18 @@ START_TEST(split_keeps_file_backing)
 }
 END_TEST
 
-START_TEST(find_free_first_fit_and_hint)
+/* [0x10000, 0x20000), a gap of two pages, [0x22000, 0x30000). */
+static void two_areas_and_a_gap(void)
 {
     struct vma a = area(0x10000, 0x20000, VMA_READ, VMA_ANON);
     struct vma b = area(0x22000, 0x30000, VMA_READ, VMA_ANON);
     ck_assert_int_eq(vma_insert(&l, &a), 0);
     ck_assert_int_eq(vma_insert(&l, &b), 0);
+}
+
+START_TEST(find_free_first_fit_and_hint)
+{
+    two_areas_and_a_gap();
     ck_assert_uint_eq(vma_find_free(&l, 0x1000, 0x10000, 0x40000, 0), 0x20000);
     ck_assert_uint_eq(vma_find_free(&l, 0x2000, 0x10000, 0x40000, 0), 0x20000);
     ck_assert_uint_eq(vma_find_free(&l, 0x3000, 0x10000, 0x40000, 0), 0x30000);
@@ -179,6 +185,58 @@ START_TEST(find_free_first_fit_and_hint)
     ck_assert_uint_eq(vma_find_free(&l, 0x1000, 0x10000, 0x40000, 0x15000), 0x20000);
     ck_assert_uint_eq(vma_find_free(&l, 0x11000, 0x10000, 0x40000, 0), 0);
     ck_assert_uint_eq(vma_find_free(&l, 0x10000, 0x10000, 0x40000, 0), 0x30000);
+}
+END_TEST
+
+/* The search from the hint never answers below it: an unaligned hint is
+ * rounded up, not down into the page that holds it. */
+START_TEST(find_free_rounds_the_hint_up)
+{
+    two_areas_and_a_gap();
+    ck_assert_uint_eq(vma_find_free(&l, 0x1000, 0x10000, 0x40000, 0x35800), 0x36000);
+    ck_assert_uint_eq(vma_find_free(&l, 0x1000, 0x10000, 0x40000, 0x20800), 0x21000);
+    /* Nothing fits from the hint up: wrap to lo. */
+    ck_assert_uint_eq(vma_find_free(&l, 0x1000, 0x10000, 0x40000, 0x3F800), 0x20000);
+    /* A hint in the last page of the address space cannot round up. */
+    ck_assert_uint_eq(vma_find_free(&l, 0x1000, 0x10000, 0xFFFFFFFF, 0xFFFFF800), 0x20000);
+}
+END_TEST
+
+/* 0 means "no place", so lo must be above 0; lo must also be aligned, or
+ * the answers would not be. */
+START_TEST(find_free_refuses_a_bad_lo)
+{
+    ck_assert_uint_eq(vma_find_free(&l, 0x1000, 0x10800, 0x40000, 0), 0);
+    ck_assert_uint_eq(vma_find_free(&l, 0x1000, 0x10000, 0x40000, 0), 0x10000);
+    struct vma a = area(0, P, VMA_READ, VMA_ANON);
+    ck_assert_int_eq(vma_insert(&l, &a), 0);
+    ck_assert_uint_eq(vma_find_free(&l, 0x1000, 0, 0x40000, 0), 0);
+    ck_assert_uint_eq(vma_find_free(&l, 0x1000, P, 0x40000, 0), P);
+}
+END_TEST
+
+/* The first page and the last page an area can have. The page at
+ * 0xFFFFF000 can be in no area: its end would be 2^32. */
+START_TEST(areas_at_both_ends_of_the_address_space)
+{
+    struct vma low = area(0, 2 * P, VMA_READ, VMA_ANON);
+    struct vma high = area(0xFFFFD000, 0xFFFFF000, VMA_READ, VMA_ANON);
+    struct vma last = area(0xFFFFF000, 0, VMA_READ, VMA_ANON);
+    ck_assert_int_eq(vma_insert(&l, &low), 0);
+    ck_assert_int_eq(vma_insert(&l, &high), 0);
+    ck_assert_int_eq(vma_insert(&l, &last), -EINVAL);
+    ck_assert_ptr_eq(vma_find(&l, 0), &l.area[0]);
+    ck_assert_ptr_eq(vma_find(&l, 0xFFFFEFFF), &l.area[1]);
+    ck_assert_ptr_null(vma_find(&l, 0xFFFFF000));
+    ck_assert_ptr_null(vma_find(&l, 0xFFFFFFFF));
+    ck_assert_int_eq(vma_protect(&l, 0, P, VMA_READ | VMA_WRITE), 0);
+    ck_assert_int_eq(vma_protect(&l, 0xFFFFE000, 0xFFFFF000, VMA_READ | VMA_WRITE), 0);
+    ck_assert_int_eq(l.n, 4);
+    ck_assert_int_eq(vma_unmap(&l, 0, P), 0);
+    ck_assert_int_eq(vma_unmap(&l, 0xFFFFE000, 0xFFFFF000), 0);
+    expect_ranges(2, (uint32_t[]){P, 2 * P, 0xFFFFD000, 0xFFFFE000});
+    ck_assert_uint_eq(vma_find_free(&l, P, P, 0xFFFFFFFF, 0xFFFFD000), 0xFFFFE000);
+    ck_assert_uint_eq(vma_find_free(&l, 2 * P, P, 0xFFFFFFFF, 0xFFFFD000), 2 * P);
 }
 END_TEST
 
@@ -195,6 +253,9 @@ int main(void)
     tcase_add_test(tc, protect_splits_and_merges_back);
     tcase_add_test(tc, split_keeps_file_backing);
     tcase_add_test(tc, find_free_first_fit_and_hint);
+    tcase_add_test(tc, find_free_rounds_the_hint_up);
+    tcase_add_test(tc, find_free_refuses_a_bad_lo);
+    tcase_add_test(tc, areas_at_both_ends_of_the_address_space);
     suite_add_tcase(s, tc);
     return unit_run(s);
 }
