@@ -151,7 +151,7 @@ unit-build: $(UNIT_TESTS)
 unit: $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do $$t || exit 1; done
 
-$(HOST)/test_%: tests/unit/test_%.c tests/unit/unit.h $(CORE_SRCS) $(wildcard src/*/*.h)
+$(HOST)/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(CORE_SRCS) $(wildcard src/*/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
 	@$(HOSTCC) $(HOST_CFLAGS) $< $(CORE_SRCS) -o $@ $(CHECK_LIBS)
@@ -164,7 +164,8 @@ $(HOST)/bench_%: tests/bench/bench_%.c $(CORE_SRCS) $(wildcard src/*/*.h)
 bench: deps $(BENCHES)
 	scripts/bench.sh $(BENCHES)
 
-$(HOST)/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRCS) $(wildcard src/*/*.h)
+# A fuzz target may share a model with a unit test (tests/unit/*.h).
+$(HOST)/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/unit/*.h) $(CORE_SRCS) $(wildcard src/*/*.h)
 	@mkdir -p $(dir $@)
 	clang -std=gnu11 -Wall -Wextra -Werror -O1 -g -Isrc -DHOST_TEST \
 		-fsanitize=fuzzer,address,undefined $< $(CORE_SRCS) -o $@

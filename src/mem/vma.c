@@ -85,11 +85,20 @@ int vma_insert(struct vma_list *l, const struct vma *v)
     /* Neither the area before nor the one after may reach into v. */
     if ((i > 0 && l->area[i - 1].end > v->start) || (i < l->n && l->area[i].start < v->end))
         return -EINVAL;
-    if (l->n == VMA_MAX)
-        return -ENOMEM;
-    open_slot(l, i);
-    l->area[i] = *v;
-    merge_neighbours(l);
+    /* v that touches an equal neighbour only makes that neighbour larger, so
+     * even a full list takes it: the heap must still grow by sbrk when a
+     * process has VMA_MAX areas. Only an area of its own needs a slot. */
+    if (i > 0 && l->area[i - 1].end == v->start && vma_same_kind(&l->area[i - 1], v)) {
+        l->area[i - 1].end = v->end;
+    } else if (i < l->n && l->area[i].start == v->end && vma_same_kind(&l->area[i], v)) {
+        l->area[i].start = v->start;
+    } else {
+        if (l->n == VMA_MAX)
+            return -ENOMEM;
+        open_slot(l, i);
+        l->area[i] = *v;
+    }
+    merge_neighbours(l); /* v may have joined the areas on both sides */
     return 0;
 }
 
@@ -185,7 +194,8 @@ int vma_protect(struct vma_list *l, uint32_t start, uint32_t end, uint32_t prot)
     return 0;
 }
 
-/* True if [a, a + size) lies in [lo, hi) and touches no area. */
+/* True if [a, a + size) lies in [lo, hi) and overlaps no area (it may
+ * touch one: begin where an area ends, or end where one begins). */
 static bool is_free(const struct vma_list *l, uint32_t a, uint32_t size, uint32_t lo, uint32_t hi)
 {
     if (a < lo || a > hi || size > hi - a)
@@ -213,10 +223,17 @@ static uint32_t first_fit(const struct vma_list *l, uint32_t size, uint32_t from
 uint32_t vma_find_free(const struct vma_list *l, uint32_t size, uint32_t lo, uint32_t hi,
                        uint32_t hint)
 {
-    if (size == 0 || (size & PAGE_MASK) || lo >= hi)
+    /* 0 is the answer "no place", so lo == 0 is refused: an answer of 0
+     * would say two things. An unaligned lo would give unaligned answers. */
+    if (size == 0 || (size & PAGE_MASK) || lo == 0 || (lo & PAGE_MASK) || lo >= hi)
         return 0;
-    uint32_t a = 0;
-    if (hint >= lo && hint < hi)
-        a = first_fit(l, size, hint & ~PAGE_MASK, lo, hi);
-    return a ? a : first_fit(l, size, lo, lo, hi);
+    /* The search from the hint answers at or above it: an unaligned hint is
+     * rounded up, as Linux's mmap rounds its address hint. A hint in the
+     * last page cannot be rounded up, and nothing would fit above it. */
+    if (hint >= lo && hint < hi && hint <= ~PAGE_MASK) {
+        uint32_t a = first_fit(l, size, (hint + PAGE_MASK) & ~PAGE_MASK, lo, hi);
+        if (a)
+            return a;
+    }
+    return first_fit(l, size, lo, lo, hi);
 }

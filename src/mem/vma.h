@@ -54,8 +54,9 @@ void vma_list_init(struct vma_list *l);
 /* The area holding va, or NULL. */
 struct vma *vma_find(struct vma_list *l, uint32_t va);
 /* Adds a copy of v: 0; -EINVAL if v is empty, not page aligned or overlaps
- * an area; -ENOMEM if the list is full. v is merged with a neighbour that
- * touches it and is equal in everything but its range. */
+ * an area; -ENOMEM if the list is full and v needs an area of its own. v is
+ * merged with a neighbour that touches it and is equal in everything but
+ * its range (so growing an area never needs a free slot). */
 int vma_insert(struct vma_list *l, const struct vma *v);
 /* Removes [start, end) from every area, splitting an area that reaches
  * past either end; addresses no area holds are skipped. 0; -EINVAL for an
@@ -65,11 +66,15 @@ int vma_unmap(struct vma_list *l, uint32_t start, uint32_t end);
 /* Gives [start, end) the protection prot, splitting as needed, then
  * merges neighbours that became equal. Every page of the range must be in
  * some area: -ENOMEM if not (as Linux's mprotect), -EINVAL for a bad range,
- * -ENOMEM if the list is full; on any error the list is unchanged. */
+ * -ENOMEM if the list has no free slot for each end of the range that falls
+ * strictly inside an area (the splits are counted before any merge, even
+ * when prot is what the areas have already); on any error the list is
+ * unchanged. */
 int vma_protect(struct vma_list *l, uint32_t start, uint32_t end, uint32_t prot);
 /* The lowest address a >= lo such that [a, a + size) lies in [lo, hi) and
- * touches no area; with hint in [lo, hi) the search starts there and only
- * then wraps to lo. 0 if there is no such place (lo must be above 0). */
+ * overlaps no area; with hint in [lo, hi) the search starts at hint rounded
+ * up to a page, and only then wraps to lo. 0 if there is no such place, or
+ * if size or lo is 0 or not page aligned, or lo >= hi. */
 uint32_t vma_find_free(const struct vma_list *l, uint32_t size, uint32_t lo, uint32_t hi,
                        uint32_t hint);
 /* True if a and b differ in nothing but their range (so that, touching,
