@@ -60,8 +60,9 @@ struct meminfo {
 /* The user address space (docs/07-processes.md). */
 #define USER_BASE      0x08048000u   /* where programs are linked */
 #define USER_STACK_TOP 0xC0000000u   /* the stack grows down from here */
-#define USER_STACK_MAX (64 * 1024)   /* the stack's limit */
-#define USER_STACK_GAP (1024 * 1024) /* below the limit: no area; a fault there is an overflow */
+#define USER_STACK_INITIAL (64 * 1024)  /* the stack area at exec; it grows down on faults */
+#define USER_STACK_LIMIT   (8u << 20)    /* how far it may grow, unless stack= says otherwise */
+#define USER_STACK_GAP     (1024 * 1024) /* below the limit: never an area */
 #define USER_ARGS_MAX  8             /* argv entries passed by exec */
 #define USER_ARG_LEN   32            /* bytes per argument, NUL included */
 // clang-format on

@@ -11,7 +11,9 @@
  *                       | argv[argc-1] ... [0] |
  *   user ESP        ->  | argc                 |
  *                       |   ... grows down ... |
- *   top - 64 KiB    ->  +----------------------+  end of the stack area
+ *   top - 64 KiB    ->  +----------------------+  the stack area at exec
+ *                       | room to grow         |  the area grows down into it on faults
+ *   top - limit     ->  +----------------------+  stack= (8 MiB by default)
  *                       | 1 MiB gap (no area)  |  a fault here is a stack overflow
  *                       +----------------------+  nothing (heap, segments) above this
  */
@@ -27,8 +29,6 @@
 #include "mem/layout.h"
 #include "mem/pmm.h"
 #include "mem/vmm.h"
-
-#define STACK_BOTTOM (USER_STACK_TOP - USER_STACK_MAX)
 
 static uint32_t page_down(uint32_t a)
 {
@@ -61,7 +61,8 @@ static int load_segment(struct mm *mm, uint32_t m, const struct elf_segment *s)
 /* Puts argc, argv and the strings at the top of the stack; the new ESP. */
 static int build_stack(struct mm *mm, int argc, char argv[][USER_ARG_LEN], uint32_t *esp)
 {
-    int rc = mm_add_area(mm, STACK_BOTTOM, USER_STACK_TOP, VMA_READ | VMA_WRITE, VMA_STACK);
+    int rc = mm_add_area(mm, USER_STACK_TOP - USER_STACK_INITIAL, USER_STACK_TOP,
+                         VMA_READ | VMA_WRITE, VMA_STACK);
     if (rc < 0)
         return rc;
     uint32_t top_page = USER_STACK_TOP - PAGE_SIZE, pa;
@@ -103,16 +104,16 @@ int loader_load(const char *name, int argc, char argv[][USER_ARG_LEN], struct mm
     const uint8_t *file = PHYS_TO_VIRT(m->mod_start);
     struct elf_image img;
     struct elf_error err;
-    /* Segments must end below the gap under the stack. */
-    if (elf_parse(file, m->mod_end - m->mod_start, PAGE_SIZE, STACK_BOTTOM - USER_STACK_GAP, &img,
-                  &err) < 0) {
+    /* Segments must end below the gap under the stack's limit. */
+    uint32_t limit = USER_STACK_TOP - params_stack_limit() - USER_STACK_GAP;
+    if (elf_parse(file, m->mod_end - m->mod_start, PAGE_SIZE, limit, &img, &err) < 0) {
         char why[160];
         elf_describe_error(&err, why, sizeof why);
         kprintf("exec %s: not a program Pagoda can run: %s%s\n", name, why,
                 err.reason != ELF_ERR_PAST_LIMIT ? ""
                 : err.value > USER_STACK_TOP     ? " (it reaches into the kernel half)"
                                                  : " (it reaches into the gap below the stack, "
-                                                   "or the stack)");
+                                                   "or the stack's room to grow)");
         return -ENOEXEC;
     }
     if (img.shared_pages) {

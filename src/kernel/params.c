@@ -73,6 +73,7 @@ int params_init(const char *cmdline, bool starts_with_path)
     }
     if (n > 8)
         kprintf("cmdline: %d more errors not shown\n", n - 8);
+    params_stack_limit(); /* says now, at boot, if stack= was not a size */
     return n;
 }
 

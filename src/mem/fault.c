@@ -78,22 +78,24 @@ static bool is_fetch(const struct regs *r, uint32_t addr)
     return addr == next_page && addr - r->eip < 15;
 }
 
-/* How far below the stack pointer a stack that outgrew its area may first
- * touch: a push writes just below ESP, a function's large frame further
- * down (the same slack as Linux's check of stack accesses). */
-#define STACK_SLACK (65536 + 32 * 4)
-
-/* For an access in the unmapped gap below the stack: whether it is the
- * stack outgrowing its limit (a data access near ESP) or something else
- * that merely landed there (a wild pointer, a jump). "" elsewhere. */
-static const char *gap_note(const struct regs *r, uint32_t addr, bool fetch)
+/* For an access below the stack area: whether it is the stack outgrowing
+ * its limit (a data access near ESP in the gap below the limit) or
+ * something else that merely landed there (a wild pointer, a jump). ""
+ * elsewhere. */
+static const char *stack_note(const struct mm *mm, const struct regs *r, uint32_t addr, bool fetch,
+                              char *buf, size_t size)
 {
-    uint32_t stack_end = USER_STACK_TOP - USER_STACK_MAX;
-    if (addr >= stack_end || addr < stack_end - USER_STACK_GAP)
+    if (addr >= USER_STACK_TOP || addr < mm_gap_floor(mm))
         return "";
-    if (!fetch && addr + STACK_SLACK >= r->user_esp)
-        return ": stack overflow past its 64 KiB limit";
-    return ": in the unmapped gap below the stack, not a stack overflow";
+    bool near_esp = !fetch && addr + MM_STACK_SLACK >= r->user_esp;
+    if (addr >= mm_stack_floor(mm))
+        return near_esp ? "" : ": below the stack, far from the stack pointer";
+    if (!near_esp)
+        return ": in the unmapped gap below the stack, not a stack overflow";
+    fmt_snprintf(buf, size, ": stack overflow past its %u %s limit (stack=)",
+                 mm->stack_limit >= (1u << 20) ? mm->stack_limit >> 20 : mm->stack_limit >> 10,
+                 mm->stack_limit >= (1u << 20) ? "MiB" : "KiB");
+    return buf;
 }
 
 /* A fault in ring 3: mm_handle_fault() resolves what the process's areas
@@ -103,6 +105,9 @@ static void user_fault(struct regs *r, uint32_t addr)
     struct process *p = current();
     bool write = r->error_code & PF_WRITE;
     if (p->mm) {
+        /* Just below the stack and near ESP: the stack grows first. */
+        if (!mm_find_area(p->mm, addr))
+            mm_grow_stack(p->mm, addr, r->user_esp);
         int rc = mm_handle_fault(p->mm, addr, write);
         if (rc == 0)
             return; /* iret runs the instruction again */
@@ -114,10 +119,10 @@ static void user_fault(struct regs *r, uint32_t addr)
     kills++;
     bool fetch = is_fetch(r, addr);
     const char *access = fetch ? "instruction fetch from" : write ? "write to" : "read from";
-    char why[192];
+    char why[192], note[64];
     fmt_snprintf(why, sizeof why, "%s 0x%08x (%s, user) at eip 0x%08x%s", access, addr,
                  r->error_code & PF_PRESENT ? "protection" : "not present", r->eip,
-                 gap_note(r, addr, fetch));
+                 p->mm ? stack_note(p->mm, r, addr, fetch, note, sizeof note) : "");
     process_die(why, EXIT_KILLED_SEGV);
 }
 

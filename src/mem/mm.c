@@ -44,6 +44,7 @@ struct mm *mm_create(void)
     }
     vma_list_init(&mm->vmas);
     mm->heap_start = mm->brk = 0;
+    mm->stack_limit = params_stack_limit();
     return mm;
 }
 
@@ -222,6 +223,7 @@ struct mm *mm_fork(struct mm *parent)
         return NULL;
     child->heap_start = parent->heap_start;
     child->brk = parent->brk;
+    child->stack_limit = parent->stack_limit;
     child->vmas = parent->vmas;
     for (int i = 0; i < parent->vmas.n; i++) {
         const struct vma *v = &parent->vmas.area[i];
@@ -239,13 +241,35 @@ struct mm *mm_fork(struct mm *parent)
     return child;
 }
 
+uint32_t mm_stack_floor(const struct mm *mm)
+{
+    return USER_STACK_TOP - mm->stack_limit;
+}
+
+uint32_t mm_gap_floor(const struct mm *mm)
+{
+    return mm_stack_floor(mm) - USER_STACK_GAP;
+}
+
+bool mm_grow_stack(struct mm *mm, uint32_t va, uint32_t esp)
+{
+    struct vma *stack = vma_find(&mm->vmas, USER_STACK_TOP - 1);
+    if (!stack || stack->kind != VMA_STACK || va >= stack->start || va < mm_stack_floor(mm) ||
+        va + MM_STACK_SLACK < esp)
+        return false;
+    struct vma more = *stack;
+    more.start = page_down(va);
+    more.end = stack->start;
+    return vma_insert(&mm->vmas, &more) == 0; /* it merges with the stack */
+}
+
 int mm_sbrk(struct mm *mm, int32_t delta, uint32_t *old_brk)
 {
     uint32_t old = mm->brk, new = old + (uint32_t)delta;
     struct vma *heap = vma_find(&mm->vmas, mm->heap_start);
     /* The gap below the stack stays empty, so that no stack frame, however
      * large, can step over it into the heap. */
-    uint32_t limit = USER_STACK_TOP - USER_STACK_MAX - USER_STACK_GAP;
+    uint32_t limit = mm_gap_floor(mm);
     if ((delta > 0 && (new < old || new > limit)) || (delta < 0 && new > old) ||
         new < mm->heap_start)
         return -ENOMEM;

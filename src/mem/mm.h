@@ -15,6 +15,7 @@ struct mm {
     pte_t *pd;
     struct vma_list vmas;
     uint32_t heap_start, brk; /* the heap is [heap_start, brk), rounded up to pages */
+    uint32_t stack_limit;     /* the stack may grow down to USER_STACK_TOP - stack_limit */
 };
 
 /* A new address space with an empty user half, or NULL. */
@@ -40,6 +41,18 @@ struct vma *mm_find_area(struct mm *mm, uint32_t va);
 int mm_handle_fault(struct mm *mm, uint32_t va, bool write);
 /* Faults resolved since boot, indexed by enum fault_action. */
 const uint32_t *mm_fault_counts(void);
+/* The lowest address the stack may grow to, and the bottom of the gap
+ * below it, which no area may enter. */
+uint32_t mm_stack_floor(const struct mm *mm);
+uint32_t mm_gap_floor(const struct mm *mm);
+/* Grows the stack area down to the page holding va if va lies between the
+ * stack's limit and the area, and close enough below the stack pointer esp
+ * to be the stack growing (a push, a large frame): true if it did. */
+bool mm_grow_stack(struct mm *mm, uint32_t va, uint32_t esp);
+/* How far below the stack pointer a growing stack may first touch: a push
+ * writes just below ESP, a function's large frame further down (the same
+ * slack as Linux's check). */
+#define MM_STACK_SLACK (65536 + 32 * 4)
 /* Moves the end of the heap; unmaps and frees pages it gives back. The old
  * end, or -ENOMEM. */
 int mm_sbrk(struct mm *mm, int32_t delta, uint32_t *old_brk);

@@ -1,5 +1,6 @@
 /* stackoverflow: endless recursion runs into the unmapped gap below the
- * USER_STACK_MAX stack, and the kernel kills the program. */
+ * stack's limit (8 MiB unless stack= says otherwise), and the kernel kills
+ * the program. On the way the stack area grows down, fault by fault. */
 #include "libc.h"
 
 static int recurse(int depth)
@@ -8,9 +9,9 @@ static int recurse(int depth)
     volatile char array[1024];
     for (int i = 0; i < (int)sizeof array; i++)
         array[i] = (char)depth;
-    if (depth % 16 == 0)
+    if (depth % 1024 == 0)
         printf("depth %d\n", depth);
-    /* Never true (the stack ends near depth 64), but without a way out
+    /* Never true (the stack ends near depth 8192), but without a way out
      * compilers warn about infinite recursion. */
     if (depth == 1000000)
         return 0;

@@ -9,8 +9,8 @@
  *    kernel half, although the instruction pointer is still in user space. */
 #include "libc.h"
 
-/* In the middle of the 1 MiB gap below the 64 KiB stack area. */
-#define GAP_MIDDLE (USER_STACK_TOP - USER_STACK_MAX - USER_STACK_GAP / 2)
+/* In the middle of the 1 MiB gap below the stack's default 8 MiB limit. */
+#define GAP_MIDDLE (USER_STACK_TOP - USER_STACK_LIMIT - USER_STACK_GAP / 2)
 
 static void read_gap(void)
 {

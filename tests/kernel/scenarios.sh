@@ -163,8 +163,8 @@ scenario hostile --args "test=hostile" --module tests/kernel/module.txt --timeou
     --expect '^pid [0-9]+ \(writekernel\) killed: write to 0xc0100000 \(protection, user\) at eip 0x0804[0-9a-f]{4}$' \
     --expect '^pid [0-9]+ \(readkernel\) killed: read from 0xc0110000 \(protection, user\)' \
     --expect '^pid [0-9]+ \(jumpkernel\) killed: instruction fetch from 0xc0100000 \(protection, user\) at eip 0xc0100000$' \
-    --expect '^pid [0-9]+ \(stackoverflow\) killed: write to 0xbffef[0-9a-f]{3} \(not present, user\) .*: stack overflow past its 64 KiB limit$' \
-    --expect '^pid [0-9]+ \(stackclash\) killed: write to 0xbff[0-9a-f]{5} \(not present, user\) .*: stack overflow past its 64 KiB limit$' \
+    --expect '^pid [0-9]+ \(stackoverflow\) killed: write to 0xbf7ff[0-9a-f]{3} \(not present, user\) .*: stack overflow past its 8 MiB limit \(stack=\)$' \
+    --expect '^pid [0-9]+ \(stackclash\) killed: write to 0xbf7[0-9a-f]{5} \(not present, user\) .*: stack overflow past its 8 MiB limit \(stack=\)$' \
     --expect '^pid [0-9]+ \(usefpu\) killed: CPU exception 7 #NM \(Device Not Available\) at eip 0x0804[0-9a-f]{4}$' \
     --expect '^bigwrite: write of 4194304 bytes returned 4096$' \
     --expect '^orphans: 100 orphans made$' \
@@ -175,11 +175,11 @@ scenario hostile --args "test=hostile" --module tests/kernel/module.txt --timeou
     --expect '^pid [0-9]+ \(ldtgate\) killed: CPU exception 13 #GP \(General Protection\), error code 0x4004 at eip 0x0000[0-9a-f]{4}$' \
     --expect '^ldtgate: call gate through the LDT: child ended with status 139$' \
     --expect '^ldtgate: LDT selector in FS: child ended with status 139$' \
-    --expect '^pid [0-9]+ \(wildgap\) killed: read from 0xbff70000 \(not present, user\) at eip 0x0804[0-9a-f]{4}: in the unmapped gap below the stack, not a stack overflow$' \
-    --expect '^pid [0-9]+ \(wildgap\) killed: instruction fetch from 0xbff70000 \(not present, user\) at eip 0xbff70000: in the unmapped gap below the stack, not a stack overflow$' \
+    --expect '^pid [0-9]+ \(wildgap\) killed: read from 0xbf780000 \(not present, user\) at eip 0x0804[0-9a-f]{4}: in the unmapped gap below the stack, not a stack overflow$' \
+    --expect '^pid [0-9]+ \(wildgap\) killed: instruction fetch from 0xbf780000 \(not present, user\) at eip 0xbf780000: in the unmapped gap below the stack, not a stack overflow$' \
     --expect '^pid [0-9]+ \(wildgap\) killed: instruction fetch from 0xc0000000 \(protection, user\) at eip 0xbffffffe$' \
     --count '3 ^wildgap: .*: child ended with status 139$' \
-    --expect '^exec gapseg: not a program Pagoda can run: segment 2 ends at 0xbff0100c, past 0xbfef0000, the end of the addresses a program may use \(it reaches into the gap below the stack, or the stack\)$' \
+    --expect '^exec gapseg: not a program Pagoda can run: segment 2 ends at 0xbff0100c, past 0xbf700000, the end of the addresses a program may use \(it reaches into the gap below the stack, or the stack.s room to grow\)$' \
     --expect '^pid [0-9]+ \(hello\) killed: fs held a selector that is not valid \(CPU exception 13 #GP, error code 0x4004\) on the way back to user mode$' \
     --expect '^ok [0-9]+ - no frame leaked: ([0-9]+) in use before, \1 after' \
     --expect "^ktest: 'hostile' done: 40 ok, 0 not ok"
@@ -250,6 +250,15 @@ scenario lazy-data --timeout 30 --input $'run bigdata &\nrun nap 300\nvmmap 1\np
 scenario lazy-off --args "lazy=off" --timeout 30 --input $'run bigdata &\nrun nap 300\nvmmap 1\npoweroff' \
     --expect '^bigdata: big\[0\] = 42, 1024 KiB of data, one page touched$' \
     --expect '^  0x0804b000-0x0814bfff rw- data  1028 KiB, 257 pages present$'
+
+# The stack grows down on faults near ESP, up to its limit (stack=, 8M by
+# default); past it the program is killed with a message naming the limit.
+scenario stack-limit --args "stack=256K" --timeout 30 --input $'run stackoverflow\nrun hello\npoweroff' \
+    --expect '^pid 1 \(stackoverflow\) killed: write to 0xbffbf[0-9a-f]{3} \(not present, user\) .*: stack overflow past its 256 KiB limit \(stack=\)$' \
+    --expect '^pid 2 \(hello\) exited with status 0$'
+scenario stack-bad-option --args "stack=3X" --timeout 30 --input $'run stackoverflow\npoweroff' \
+    --expect '^stack=3X: not a size from 16K to 256M in whole pages: the limit stays 8M$' \
+    --expect 'stack overflow past its 8 MiB limit \(stack=\)$'
 
 # The shell drives processes: run, background jobs, ps, vmmap, pgdir, kill.
 scenario shell-processes --timeout 60 \
