@@ -6,6 +6,7 @@
 #include "kernel/console.h"
 #include "kernel/fmt.h"
 #include "kernel/power.h"
+#include "kernel/process.h"
 
 #define KTEST_NAME(name) #name,
 const char *const ktest_names[] = {KTEST_LIST(KTEST_NAME) NULL};
@@ -44,6 +45,7 @@ void ktest_run(const char *name)
             continue;
         kprintf("ktest: running '%s'\n", name);
         ktest_fns[i]();
+        process_memcheck(); /* every scenario ends with the invariants checked */
         kprintf("ktest: '%s' done: %d ok, %d not ok\n", name, passed, failed);
         power_exit(failed || !passed ? POWEROFF_FAIL : POWEROFF_OK);
     }

@@ -28,6 +28,7 @@
     X(hostile)                                                                                     \
     X(shell_free)                                                                                  \
     X(lazy)                                                                                        \
+    X(memcheck)                                                                                    \
     X(ata_rw)                                                                                      \
     X(ata_lba48)                                                                                   \
     X(ata_eio)

@@ -12,6 +12,7 @@
 #include "kernel/fmt.h"
 #include "mem/vmm.h"
 #include "mem/kheap.h"
+#include "mem/layout.h"
 #include "mem/pmm.h"
 
 static uint32_t frames_in_use(void)
@@ -178,4 +179,21 @@ void ktest_lazy(void)
     }
     uint32_t after = frames_in_use();
     ktest_check(after == before, "no frame leaked: %u in use before, %u after", before, after);
+}
+
+/* memcheck notices a reference count that disagrees with the page tables:
+ * one reference too many on a running process's stack page. */
+void ktest_memcheck(void)
+{
+    int pid = spawn("spin", NULL);
+    process_sleep(100);
+    uint32_t stack = 0;
+    vmm_translate(process_find(pid)->mm->pd, USER_STACK_TOP - PAGE_SIZE, &stack, NULL);
+    ktest_check(process_memcheck() == 0, "memcheck is clean with spin running");
+    pmm_page_get(stack);
+    ktest_check(process_memcheck() == 1, "one reference too many on 0x%08x is one problem", stack);
+    pmm_page_put(stack);
+    ktest_check(process_memcheck() == 0, "clean again once it is dropped");
+    process_kill(pid, EXIT_KILLED_KILL);
+    expect_exit(pid, "spin", EXIT_KILLED_KILL);
 }

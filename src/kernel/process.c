@@ -25,6 +25,7 @@
 #include "kernel/panic.h"
 #include "kernel/params.h"
 #include "mem/layout.h"
+#include "mem/memcheck.h"
 #include "mem/pmm.h"
 #include "mem/vmm.h"
 
@@ -459,6 +460,16 @@ void sched_tick(struct regs *r)
     /* Only code in ring 3 is preempted; the kernel runs to completion. */
     if ((r->cs & 3) && cur->slice && --cur->slice == 0)
         schedule();
+}
+
+int process_memcheck(void)
+{
+    struct mm *mms[NPROC];
+    int n = 0;
+    for (int i = 0; i < NPROC; i++)
+        if (table[i].state != P_UNUSED && table[i].mm)
+            mms[n++] = table[i].mm;
+    return memcheck(mms, n);
 }
 
 void process_print_table(void)

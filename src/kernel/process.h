@@ -58,6 +58,8 @@ void process_die(const char *why, int status) __attribute__((noreturn));
 /* For pid 0: frees its zombie children, printing their status; with
  * own_children false only the orphans it inherited. */
 void process_reap(bool own_children);
+/* Runs memcheck over every process's address space: the number of problems. */
+int process_memcheck(void);
 /* Prints the process table (the shell's ps). */
 void process_print_table(void);
 /* Gives up the CPU: runs the next ready process (or idles until one is). */

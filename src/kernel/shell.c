@@ -273,9 +273,16 @@ static void cmd_swapon(int argc, char **argv)
     disk_print_swap();
 }
 
+static void cmd_memcheck(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    process_memcheck();
+}
+
 static void cmd_poweroff(int argc, char **argv)
 {
     (void)argc, (void)argv;
+    process_memcheck(); /* every test that ends here is checked too */
     kprintf("powering off\n");
     power_exit(POWEROFF_OK);
 }
@@ -296,6 +303,8 @@ static const struct command commands[] = {
     {"pgdir", "pgdir PID: a process's page directory as ranges", cmd_pgdir},
     {"disks", "the ATA drives and their partitions", cmd_disks},
     {"swapon", "the swap area: size, use, bad pages", cmd_swapon},
+    {"memcheck", "check every mapped frame's reference count against the page tables",
+     cmd_memcheck},
     {"poweroff", "turn the machine off (leaves QEMU and Bochs)", cmd_poweroff},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -87,6 +87,13 @@ run_one() {
     local why=()
     [ "$got" = 124 ] && why+=("timed out after ${timeout}s")
     [ "$got" != "$want" ] && [ "$got" != 124 ] && why+=("exit status $got, expected $want ($status)")
+    # Every scenario that ends normally ends with memcheck (src/mem/memcheck.c),
+    # and its last verdict must be clean.
+    if [ "$status" = pass ]; then
+        local verdict
+        verdict=$(grep -E '^memcheck: (clean|[0-9]+ problems)' "$log" | tail -1)
+        [[ $verdict == "memcheck: clean"* ]] || why+=("the final memcheck was not clean: ${verdict:-none ran}")
+    fi
     local re
     for re in "${expect[@]}"; do
         grep -Eq -- "$re" "$log" || why+=("missing: $re")
