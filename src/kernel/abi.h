@@ -19,6 +19,10 @@
  *    9  sbrk(int delta)                        the old end of the heap, or -ENOMEM
  *   10  getppid(void)                          the parent's pid
  *   11  meminfo(struct meminfo *m)             0: fills *m with the frame counts below
+ *   12  probe(addr, struct probe *p)           0: fills *p with what maps addr (below)
+ *   13  mmap(addr, len, prot, flags)           the address of a new area, or -errno
+ *   14  munmap(addr, len)                      0, or -EINVAL
+ *   15  mprotect(addr, len, prot)              0, -EINVAL, or -ENOMEM (a hole in the range)
  */
 #ifndef KERNEL_ABI_H
 #define KERNEL_ABI_H
@@ -37,7 +41,21 @@
 #define SYS_SBRK       9
 #define SYS_GETPPID    10
 #define SYS_MEMINFO    11
-#define SYSCALL_COUNT  12
+#define SYS_PROBE      12
+#define SYS_MMAP       13
+#define SYS_MUNMAP     14
+#define SYS_MPROTECT   15
+#define SYSCALL_COUNT  16
+
+/* mmap's and mprotect's prot, and mmap's flags, with Linux's values. */
+#define PROT_NONE      0x0
+#define PROT_READ      0x1
+#define PROT_WRITE     0x2
+#define PROT_EXEC      0x4
+#define MAP_SHARED     0x01
+#define MAP_PRIVATE    0x02
+#define MAP_FIXED      0x10
+#define MAP_ANONYMOUS  0x20
 
 /* write() moves at most this much per call (the rest is the caller's to
  * retry, as with a pipe): the kernel runs with interrupts off. */
@@ -55,6 +73,14 @@ struct meminfo {
     unsigned total;    /* frames the allocator manages */
     unsigned free;     /* of those, free now */
     unsigned reserved; /* frames of zone Normal that no process may take */
+};
+
+/* What probe() reports of one user address. */
+struct probe {
+    unsigned present;  /* 1 if a page table entry maps it now */
+    unsigned frame;    /* the physical address of the frame, if present */
+    unsigned pte;      /* the whole entry (flags in the low 12 bits: pte.h) */
+    unsigned refs;     /* the frame's reference count (0 for a program file's frame) */
 };
 
 /* The user address space (docs/07-processes.md). */

@@ -17,7 +17,9 @@
 #include "kernel/console.h"
 #include "kernel/errno.h"
 #include "kernel/process.h"
+#include "mem/layout.h"
 #include "mem/pmm.h"
+#include "mem/vmm.h"
 
 /* Copies a NUL-terminated string of at most max - 1 characters from user
  * address ua; its length, -EFAULT, or -ENAMETOOLONG. */
@@ -148,11 +150,45 @@ static long sys_meminfo(struct regs *r)
     return 0;
 }
 
+static long sys_probe(struct regs *r)
+{
+    struct mm *mm = current()->mm;
+    int rc = mm_check_user(mm, r->ecx, sizeof(struct probe), true);
+    if (rc < 0)
+        return rc;
+    struct probe p = {0, 0, 0, 0};
+    pte_t e;
+    if (r->ebx < KERNEL_VMA && vmm_translate(mm->pd, r->ebx, NULL, &e) == 0) {
+        p.present = 1;
+        p.frame = pte_addr(e);
+        p.pte = e;
+        p.refs = e & PTE_FILE ? 0 : pmm_page_refs(pte_addr(e));
+    }
+    *(struct probe *)r->ecx = p;
+    return 0;
+}
+
+static long sys_mmap(struct regs *r)
+{
+    return mm_mmap(current()->mm, r->ebx, r->ecx, r->edx, r->esi);
+}
+
+static long sys_munmap(struct regs *r)
+{
+    return mm_munmap(current()->mm, r->ebx, r->ecx);
+}
+
+static long sys_mprotect(struct regs *r)
+{
+    return mm_mprotect(current()->mm, r->ebx, r->ecx, r->edx);
+}
+
 static long (*const calls[SYSCALL_COUNT])(struct regs *) = {
     [SYS_EXIT] = sys_exit,       [SYS_WRITE] = sys_write,     [SYS_GETPID] = sys_getpid,
     [SYS_FORK] = sys_fork,       [SYS_EXEC] = sys_exec,       [SYS_WAIT] = sys_wait,
     [SYS_YIELD] = sys_yield,     [SYS_SLEEP] = sys_sleep,     [SYS_SBRK] = sys_sbrk,
-    [SYS_GETPPID] = sys_getppid, [SYS_MEMINFO] = sys_meminfo,
+    [SYS_GETPPID] = sys_getppid, [SYS_MEMINFO] = sys_meminfo, [SYS_PROBE] = sys_probe,
+    [SYS_MMAP] = sys_mmap,       [SYS_MUNMAP] = sys_munmap,   [SYS_MPROTECT] = sys_mprotect,
 };
 
 static void syscall_entry(struct regs *r)

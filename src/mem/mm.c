@@ -263,6 +263,95 @@ bool mm_grow_stack(struct mm *mm, uint32_t va, uint32_t esp)
     return vma_insert(&mm->vmas, &more) == 0; /* it merges with the stack */
 }
 
+/* Unmaps the pages of [start, end) and drops their frames. */
+static void drop_pages(struct mm *mm, uint32_t start, uint32_t end)
+{
+    for (uint32_t va = start; vmm_next_present(mm->pd, &va, end); va += PAGE_SIZE)
+        put_frame(vmm_unmap(mm->pd, va));
+}
+
+/* Fills every page of [start, end) at once (lazy=off), as first touches
+ * would: 0 or -ENOMEM. */
+static int populate(struct mm *mm, uint32_t start, uint32_t end, bool write)
+{
+    int rc = 0;
+    for (uint32_t va = start; va < end && rc == 0; va += PAGE_SIZE)
+        rc = mm_handle_fault(mm, va, write);
+    return rc;
+}
+
+/* Where mmap looks for room when it is not told where: from 1 GiB up to
+ * the gap below the stack, leaving the lower addresses to the heap. */
+#define MMAP_BASE 0x40000000u
+
+long mm_mmap(struct mm *mm, uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags)
+{
+    uint32_t top = mm_gap_floor(mm);
+    if (len == 0 || len > top || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)))
+        return -EINVAL;
+    if (!(flags & MAP_ANONYMOUS) ||
+        (flags & ~(MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_SHARED)))
+        return -EINVAL; /* only anonymous memory: Pagoda has no files to map */
+    if ((flags & (MAP_SHARED | MAP_PRIVATE)) != MAP_PRIVATE)
+        return -EINVAL; /* MAP_SHARED is not there yet */
+    len = page_up(len);
+    if (flags & MAP_FIXED) {
+        if ((addr & (PAGE_SIZE - 1)) || addr < USER_MIN || addr > top - len)
+            return -EINVAL;
+        /* As on Linux, whatever was mapped there goes. */
+        int rc = vma_unmap(&mm->vmas, addr, addr + len);
+        if (rc < 0)
+            return rc;
+        drop_pages(mm, addr, addr + len);
+    } else {
+        addr = vma_find_free(&mm->vmas, len, MMAP_BASE, top, page_up(addr));
+        if (!addr)
+            return -ENOMEM;
+    }
+    struct vma v = {.start = addr, .end = addr + len, .prot = prot, .kind = VMA_ANON};
+    int rc = vma_insert(&mm->vmas, &v);
+    if (rc == 0 && !params_lazy() && populate(mm, v.start, v.end, prot & PROT_WRITE) < 0) {
+        mm_munmap(mm, v.start, len);
+        rc = -ENOMEM;
+    }
+    return rc < 0 ? rc : (long)addr;
+}
+
+int mm_munmap(struct mm *mm, uint32_t addr, uint32_t len)
+{
+    if (len == 0 || (addr & (PAGE_SIZE - 1)) || addr < USER_MIN || addr >= KERNEL_VMA ||
+        page_up(len) > KERNEL_VMA - addr)
+        return -EINVAL;
+    uint32_t end = addr + page_up(len);
+    int rc = vma_unmap(&mm->vmas, addr, end);
+    if (rc == 0)
+        drop_pages(mm, addr, end);
+    return rc;
+}
+
+int mm_mprotect(struct mm *mm, uint32_t addr, uint32_t len, uint32_t prot)
+{
+    if (len == 0 || (addr & (PAGE_SIZE - 1)) || addr < USER_MIN || addr >= KERNEL_VMA ||
+        page_up(len) > KERNEL_VMA - addr || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)))
+        return -EINVAL;
+    uint32_t end = addr + page_up(len);
+    int rc = vma_protect(&mm->vmas, addr, end, prot);
+    if (rc < 0)
+        return rc;
+    /* The pages already there follow at once. Without write, W goes (a
+     * copy-on-write page keeps PTE_COW); with no access at all, U goes, the
+     * only way i386 has to refuse ring 3 a present page. A page that gains
+     * write gets W back on its next write fault (make-writable, or a copy). */
+    pte_t *e;
+    for (uint32_t va = addr; (e = vmm_next_present(mm->pd, &va, end)); va += PAGE_SIZE) {
+        pte_t n = *e & ~(PTE_USER | (prot & PROT_WRITE ? 0 : PTE_WRITE));
+        if (prot)
+            n |= PTE_USER;
+        vmm_set(mm->pd, va, n);
+    }
+    return 0;
+}
+
 int mm_sbrk(struct mm *mm, int32_t delta, uint32_t *old_brk)
 {
     uint32_t old = mm->brk, new = old + (uint32_t)delta;
@@ -282,11 +371,15 @@ int mm_sbrk(struct mm *mm, int32_t delta, uint32_t *old_brk)
                            .kind = VMA_HEAP};
         if (vma_insert(&mm->vmas, &more) < 0)
             return -ENOMEM;
+        if (!params_lazy() && populate(mm, more.start, more.end, true) < 0) {
+            vma_unmap(&mm->vmas, more.start, more.end); /* a tail: needs no slot */
+            drop_pages(mm, more.start, more.end);
+            return -ENOMEM;
+        }
     } else if (new_end < old_end) {
         if (vma_unmap(&mm->vmas, new_end, old_end) < 0)
             return -ENOMEM;
-        for (uint32_t va = new_end; vmm_next_present(mm->pd, &va, old_end); va += PAGE_SIZE)
-            put_frame(vmm_unmap(mm->pd, va));
+        drop_pages(mm, new_end, old_end);
     }
     mm->brk = new;
     *old_brk = old;

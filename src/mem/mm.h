@@ -53,6 +53,18 @@ bool mm_grow_stack(struct mm *mm, uint32_t va, uint32_t esp);
  * writes just below ESP, a function's large frame further down (the same
  * slack as Linux's check). */
 #define MM_STACK_SLACK (65536 + 32 * 4)
+/* mmap() for anonymous private memory: a new area of len bytes (rounded
+ * up to pages) with prot, at addr with MAP_FIXED (replacing what was
+ * there), else where there is room, from addr if it is free. Its address,
+ * or -EINVAL (a bad argument, or MAP_SHARED), or -ENOMEM (no room). */
+long mm_mmap(struct mm *mm, uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags);
+/* munmap(): removes [addr, addr + len) from the areas (splitting them) and
+ * frees its pages. 0 or -EINVAL. */
+int mm_munmap(struct mm *mm, uint32_t addr, uint32_t len);
+/* mprotect(): gives [addr, addr + len) the protection prot, splitting
+ * areas, and updates the pages already present. 0, -EINVAL, or -ENOMEM
+ * when part of the range is in no area. */
+int mm_mprotect(struct mm *mm, uint32_t addr, uint32_t len, uint32_t prot);
 /* Moves the end of the heap; unmaps and frees pages it gives back. The old
  * end, or -ENOMEM. */
 int mm_sbrk(struct mm *mm, int32_t delta, uint32_t *old_brk);

@@ -265,6 +265,14 @@ scenario memcheck --args "test=memcheck" \
     --expect '^memcheck: frame 0x[0-9a-f]{8} has 2 references but 1 uses$' \
     --expect "^ktest: 'memcheck' done: 5 ok, 0 not ok"
 
+# mmap, munmap and mprotect on anonymous memory, and copy-on-write frame by
+# frame through probe().
+scenario mmap --timeout 30 --input $'run mmaptest\npoweroff' \
+    --expect '^mmaptest: 0 failed$' --reject 'FAILED' \
+    --expect '^pid [0-9]+ \(mmaptest\) killed: read from 0x40001000 \(not present, user\)' \
+    --expect '^pid [0-9]+ \(mmaptest\) killed: write to 0x40000000 \(protection, user\)' \
+    --expect '^pid 1 \(mmaptest\) exited with status 0$'
+
 # The shell drives processes: run, background jobs, ps, vmmap, pgdir, kill.
 scenario shell-processes --timeout 60 \
     --input $'programs\nrun hello one two\nrun spin &\nrun nap 200\nps\nvmmap 2\npgdir 2\nkill 2\nrun nosuch\nkill 99\nps\npoweroff' \

@@ -29,7 +29,13 @@ int fork(void);                                 /* child's pid in the parent, 0 
 int exec(const char *name, char *const argv[]); /* returns only on error */
 int wait(int *status);                          /* an exited child's pid; -ECHILD if none */
 void yield(void);
-int meminfo(struct meminfo *m); /* frame counts (src/kernel/abi.h); 0 or -EFAULT */
+int meminfo(struct meminfo *m);               /* frame counts (src/kernel/abi.h); 0 or -EFAULT */
+int probe(const void *addr, struct probe *p); /* what maps addr now; 0 or -EFAULT */
+/* Anonymous private memory (MAP_PRIVATE | MAP_ANONYMOUS, maybe MAP_FIXED):
+ * the new area's address, or a negated error number (-4095..-1). */
+long mmap(void *addr, size_t len, int prot, int flags);
+int munmap(void *addr, size_t len);
+int mprotect(void *addr, size_t len, int prot);
 void sleep(unsigned ms);
 /* Moves the end of the heap by delta bytes and returns the old end; on error
  * (void *)-1, as on Unix (the one wrapper that does not return -errno). */

@@ -77,3 +77,23 @@ int meminfo(struct meminfo *m)
 {
     return (int)syscall5(SYS_MEMINFO, (long)m, 0, 0, 0, 0);
 }
+
+int probe(const void *addr, struct probe *p)
+{
+    return (int)syscall5(SYS_PROBE, (long)addr, (long)p, 0, 0, 0);
+}
+
+long mmap(void *addr, size_t len, int prot, int flags)
+{
+    return syscall5(SYS_MMAP, (long)addr, (long)len, prot, flags, 0);
+}
+
+int munmap(void *addr, size_t len)
+{
+    return (int)syscall5(SYS_MUNMAP, (long)addr, (long)len, 0, 0, 0);
+}
+
+int mprotect(void *addr, size_t len, int prot)
+{
+    return (int)syscall5(SYS_MPROTECT, (long)addr, (long)len, prot, 0, 0);
+}
