@@ -162,12 +162,12 @@ $(HOST)/bench_%: tests/bench/bench_%.c $(CORE_SRCS) $(wildcard src/*/*.h)
 bench: deps $(BENCHES)
 	scripts/bench.sh $(BENCHES)
 
-$(HOST)/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRCS) $(wildcard src/*/*.h)
+$(HOST)/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(CORE_SRCS) $(wildcard src/*/*.h)
 	@mkdir -p $(dir $@)
 	clang -std=gnu11 -Wall -Wextra -Werror -O1 -g -Isrc -DHOST_TEST \
 		-fsanitize=fuzzer,address,undefined $< $(CORE_SRCS) -o $@
 
-# FUZZ_SECONDS per fuzz target (default 60).
+# How long each target runs: FUZZ_RUNS, FUZZ_SECONDS (see scripts/fuzz.sh).
 fuzz: deps $(FUZZERS)
 	scripts/fuzz.sh $(FUZZERS)
 

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Starting inputs for a fuzz target, made here by the repository's own
+# tools (nothing is downloaded):
+#
+#   scripts/fuzz-seeds.sh NAME DIR
+#
+# writes seeds for the target NAME (fuzz_mbr, ...) into
+# DIR. libFuzzer mutates them; without them it would take long to guess a
+# valid partition table or ELF header. A target with no recipe here gets
+# none. Disk images are made once, so a second run costs little.
+#
+#   fuzz_mbr          sector 0 of the disk images scripts/mkdisk.sh makes
+set -euo pipefail
+shopt -s nullglob
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+name=$1
+dir=$2
+mkdir -p "$dir"
+
+# The kinds of disk the kernel scenarios use (tests/kernel/scenarios.sh),
+# plus one with a swap and a Linux partition, made once.
+disks=build/fuzz/disks
+make_disks() {
+    mkdir -p "$disks"
+    disk std --size 32 --swap 16 --label pagoda-swap --uuid 0a1b2c3d-0000-4000-8000-00000000cafe
+    disk small --size 4 --swap 1
+    disk noswap --size 32 --swap 8 --second 8 --no-mkswap
+    disk two --size 32 --swap 8 --second 8
+    disk notable --size 32 --no-table
+}
+disk() {
+    local img=$disks/$1.img
+    shift
+    [ -f "$img" ] && return 0
+    scripts/mkdisk.sh "$img.tmp" "$@" > "$img.log" 2>&1 && mv "$img.tmp" "$img" ||
+        echo "fuzz-seeds: scripts/mkdisk.sh $img $* failed (see $img.log)" >&2
+}
+
+# seed_from IMG FIRST COUNT OUT: sectors FIRST.. of a disk image, as a seed.
+seed_from() {
+    dd if="$1" of="$4" bs=512 skip="$2" count="$3" status=none
+}
+
+case $name in
+fuzz_mbr)
+    make_disks
+    for img in "$disks"/*.img; do
+        seed_from "$img" 0 1 "$dir/$(basename "$img" .img).sector0"
+    done
+    ;;
+esac
+exit 0
