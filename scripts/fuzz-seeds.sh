@@ -10,6 +10,7 @@
 # none. Disk images are made once, so a second run costs little.
 #
 #   fuzz_mbr          sector 0 of the disk images scripts/mkdisk.sh makes
+#   fuzz_swap_header  the swap header page (at 1 MiB) of the same images
 set -euo pipefail
 shopt -s nullglob
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -47,6 +48,12 @@ fuzz_mbr)
     make_disks
     for img in "$disks"/*.img; do
         seed_from "$img" 0 1 "$dir/$(basename "$img" .img).sector0"
+    done
+    ;;
+fuzz_swap_header)
+    make_disks
+    for img in "$disks"/*.img; do
+        seed_from "$img" 2048 8 "$dir/$(basename "$img" .img).swap" # partition 1's first page
     done
     ;;
 esac
