@@ -11,6 +11,7 @@
 #
 #   fuzz_mbr          sector 0 of the disk images scripts/mkdisk.sh makes
 #   fuzz_swap_header  the swap header page (at 1 MiB) of the same images
+#   fuzz_elf          the user programs (make user), without their symbols
 set -euo pipefail
 shopt -s nullglob
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -55,6 +56,18 @@ fuzz_swap_header)
     for img in "$disks"/*.img; do
         seed_from "$img" 2048 8 "$dir/$(basename "$img" .img).swap" # partition 1's first page
     done
+    ;;
+fuzz_elf)
+    # Stripped: the debug sections would make every input three times longer,
+    # and the loader reads only the headers and the segments' bytes.
+    if make -s --no-print-directory CC=clang user > "$dir.make.log" 2>&1; then
+        for prog in build/clang/user/*; do
+            out=$dir/$(basename "$prog")
+            strip --strip-all -o "$out" "$prog" 2>/dev/null || cp "$prog" "$out"
+        done
+    else
+        echo "fuzz-seeds: make user failed (see $dir.make.log): no ELF seeds" >&2
+    fi
     ;;
 esac
 exit 0
