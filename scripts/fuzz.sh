@@ -44,7 +44,7 @@ for f in "$@"; do
     rate=$(sed -nE 's/^stat::average_exec_per_sec: *//p' "$dir/log")
     # Coverage: the edges of the last status line, "#N ... cov: E ft: F ...".
     cov=$(sed -nE 's/^#[0-9]+.* cov: ([0-9]+) .*/\1/p' "$dir/log" | tail -1)
-    crashes=$(grep -c 'Test unit written to' "$dir/log")
+    crashes=$(grep -ac 'Test unit written to' "$dir/log") # -a: a crash prints the input's bytes
     line=$(printf '%-18s %12s %10s %10s %8s' "$name" "${execs:-?}" "${rate:-?}" "${cov:-?}" \
         "$crashes")
     echo "$line"
