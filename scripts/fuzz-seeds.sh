@@ -12,6 +12,7 @@
 #   fuzz_mbr          sector 0 of the disk images scripts/mkdisk.sh makes
 #   fuzz_swap_header  the swap header page (at 1 MiB) of the same images
 #   fuzz_elf          the user programs (make user), without their symbols
+#   fuzz_cmdline      the command lines of tests/kernel/scenarios.sh
 set -euo pipefail
 shopt -s nullglob
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -68,6 +69,17 @@ fuzz_elf)
     else
         echo "fuzz-seeds: make user failed (see $dir.make.log): no ELF seeds" >&2
     fi
+    ;;
+fuzz_cmdline)
+    # Each --args "..." once as GRUB passes it, once after the kernel's path
+    # as QEMU's -kernel does.
+    i=0
+    sed -nE 's/.*--args "([^"]*)".*/\1/p' tests/kernel/scenarios.sh | sort -u |
+        while IFS= read -r args; do
+            i=$((i + 1))
+            printf '%s' "$args" > "$dir/args$i"
+            printf '%s' "build/clang/kernel.elf $args" > "$dir/args$i.qemu"
+        done
     ;;
 esac
 exit 0
