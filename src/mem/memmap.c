@@ -30,7 +30,8 @@
  *
  * memmap_read reads every number byte by byte as little-endian, so it works
  * on any host and never reads through an unaligned pointer; it checks that
- * a whole entry is left before it reads one. */
+ * a whole entry is left before it reads one, and that the step to the next
+ * entry cannot wrap around. */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -100,6 +101,11 @@ int memmap_read(const uint8_t *buf, uint32_t len, struct mb_region *out, int max
         out[n].len = read_le64(e + 12);
         out[n].type = read_le32(e + 20);
         n++;
+        /* The next entry starts size + 4 bytes on. If that is at or past
+         * the end, however far, this entry was the last: adding first
+         * could wrap around 2^32 and step back into the map. */
+        if (size >= len - off - 4)
+            break;
         off += size + 4;
     }
     return n;

@@ -423,6 +423,25 @@ START_TEST(test_read_refusals)
 }
 END_TEST
 
+START_TEST(test_read_size_never_steps_back)
+{
+    /* size + 4 must not wrap around 2^32: a size of 0xFFFFFFFF would put
+     * the "next" entry 3 bytes on, inside this one, and 0xFFFFFFFC on this
+     * entry again, 64 times. A size reaching past the end ends the map. */
+    uint8_t raw[2 * 24];
+
+    put_raw(raw, 20, 0x1000, 0x1000, AV);
+    put_raw(raw + 24, 0xFFFFFFFF, 0x100000, 0x100000, AV);
+    ck_assert_int_eq(memmap_read(raw, sizeof raw, read_out, MB_MAX_REGIONS, &why), 2);
+    ck_assert_uint_eq(read_out[1].base, 0x100000);
+    for (uint32_t size = 0xFFFFFFE8; size != 0; size++) {
+        put_raw(raw, size, 0x1000, 0x1000, AV);
+        ck_assert_int_eq(memmap_read(raw, sizeof raw, read_out, MB_MAX_REGIONS, &why), 1);
+        ck_assert_uint_eq(read_out[0].base, 0x1000);
+    }
+}
+END_TEST
+
 /* ---- memmap_subtract, memmap_total, memmap_find ---- */
 
 static struct mm_range three[] = {{0x1000, 0x5000}, {0x10000, 0x20000}, {0x30000, 0x31000}};
@@ -862,6 +881,7 @@ int main(void)
     tcase_add_test(tb, test_read_qemu_map);
     tcase_add_test(tb, test_read_size_says_where_the_next_entry_is);
     tcase_add_test(tb, test_read_refusals);
+    tcase_add_test(tb, test_read_size_never_steps_back);
     suite_add_tcase(s, tb);
 
     TCase *tr = tcase_create("ranges");
