@@ -13,6 +13,9 @@
 #   fuzz_swap_header  the swap header page (at 1 MiB) of the same images
 #   fuzz_elf          the user programs (make user), without their symbols
 #   fuzz_cmdline      the command lines of tests/kernel/scenarios.sh
+#   fuzz_memmap       raw Multiboot memory maps: QEMU's for 128 MiB and
+#                     3.5 GiB, and every map printed in a kernel test log
+#                     (build/*/ktest/*.log), if tests/kernel/run.sh has run
 set -euo pipefail
 shopt -s nullglob
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -43,6 +46,32 @@ disk() {
 # seed_from IMG FIRST COUNT OUT: sectors FIRST.. of a disk image, as a seed.
 seed_from() {
     dd if="$1" of="$4" bs=512 skip="$2" count="$3" status=none
+}
+
+# le N BYTES: the number N as BYTES little-endian bytes, on stdout.
+le() {
+    local i hex
+    for ((i = 0; i < $2; i++)); do
+        printf -v hex %02x $((($1 >> (8 * i)) & 255))
+        printf "\\x$hex"
+    done
+}
+# map_entry BASE LEN TYPE: one raw memory map entry, its size field 20.
+map_entry() {
+    le 20 4
+    le "$1" 8
+    le "$2" 8
+    le "$3" 4
+}
+# The lines "  [ 3] 0xBASE-0xLAST len 0xLEN ... (TYPE)" multiboot_print()
+# writes, as raw entries; other lines are skipped.
+map_from_log() {
+    local line re='^  \[ *[0-9]+\] 0x([0-9a-f]+)-0x[0-9a-f]+ len 0x([0-9a-f]+) .*\(([0-9]+)\)$'
+    while IFS= read -r line; do
+        if [[ $line =~ $re ]]; then
+            map_entry "0x${BASH_REMATCH[1]}" "0x${BASH_REMATCH[2]}" "${BASH_REMATCH[3]}"
+        fi
+    done
 }
 
 case $name in
@@ -80,6 +109,40 @@ fuzz_cmdline)
             printf '%s' "$args" > "$dir/args$i"
             printf '%s' "build/clang/kernel.elf $args" > "$dir/args$i.qemu"
         done
+    ;;
+fuzz_memmap)
+    # QEMU (SeaBIOS) with -m 128, as in README.md.
+    {
+        map_entry 0x0 0x9fc00 1
+        map_entry 0x9fc00 0x400 2
+        map_entry 0xf0000 0x10000 2
+        map_entry 0x100000 0x7ee0000 1
+        map_entry 0x7fe0000 0x20000 2
+        map_entry 0xfffc0000 0x40000 2
+    } > "$dir/qemu-128m"
+    # With -m 3584: 3 GiB below 4 GiB, the rest above it.
+    {
+        map_entry 0x0 0x9fc00 1
+        map_entry 0x9fc00 0x400 2
+        map_entry 0xf0000 0x10000 2
+        map_entry 0x100000 0xbfee0000 1
+        map_entry 0xbffe0000 0x20000 2
+        map_entry 0xfffc0000 0x40000 2
+        map_entry 0x100000000 0x20000000 1
+    } > "$dir/qemu-3584m"
+    # Each "memory map (N entries):" in a log starts a map; one seed per
+    # different map.
+    for log in build/*/ktest/*.log; do
+        awk -v out="$dir/part" '/^memory map \(/ { n++ } n { print > (out "." n) }' "$log"
+        for part in "$dir"/part.*; do
+            map_from_log < "$part" > "$dir/map"
+            rm -f "$part"
+            if [ -s "$dir/map" ]; then
+                mv "$dir/map" "$dir/log-$(md5sum < "$dir/map" | cut -c1-12)"
+            fi
+        done
+    done
+    rm -f "$dir/map"
     ;;
 esac
 exit 0
