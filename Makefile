@@ -164,13 +164,14 @@ $(HOST)/bench_%: tests/bench/bench_%.c $(CORE_SRCS) $(wildcard src/*/*.h)
 bench: deps $(BENCHES)
 	scripts/bench.sh $(BENCHES)
 
-# A fuzz target may share a model with a unit test (tests/unit/*.h).
-$(HOST)/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/unit/*.h) $(CORE_SRCS) $(wildcard src/*/*.h)
+# A fuzz target may share a model with a unit test (tests/unit/*.h) or
+# helpers with other targets (tests/fuzz/*.h).
+$(HOST)/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/unit/*.h tests/fuzz/*.h) $(CORE_SRCS) $(wildcard src/*/*.h)
 	@mkdir -p $(dir $@)
 	clang -std=gnu11 -Wall -Wextra -Werror -O1 -g -Isrc -DHOST_TEST \
 		-fsanitize=fuzzer,address,undefined $< $(CORE_SRCS) -o $@
 
-# FUZZ_SECONDS per fuzz target (default 60).
+# How long each target runs: FUZZ_RUNS, FUZZ_SECONDS (see scripts/fuzz.sh).
 fuzz: deps $(FUZZERS)
 	scripts/fuzz.sh $(FUZZERS)
 

@@ -11,6 +11,7 @@
 #include "kernel/console.h"
 #include "kernel/errno.h"
 #include "mem/layout.h"
+#include "mem/memmap.h"
 
 /* The boot page directory maps the first 1 GiB of physical memory. */
 #define BOOT_MAPPED_LIMIT 0x40000000u
@@ -32,6 +33,9 @@ static int fail(const char *fmt, uint32_t a, uint32_t b)
     return -EINVAL;
 }
 
+_Static_assert(sizeof(struct multiboot_mmap_entry) == MEMMAP_RAW_ENTRY,
+               "memmap_read reads entries laid out as struct multiboot_mmap_entry");
+
 /* Walks the raw map into regions[], refusing entries that are malformed. */
 static int parse_mmap(const struct multiboot_info *mbi)
 {
@@ -43,21 +47,24 @@ static int parse_mmap(const struct multiboot_info *mbi)
         return fail("memory map at 0x%x (length %u) is outside low memory", mbi->mmap_addr,
                     mbi->mmap_length);
 
-    nregions = 0;
-    uint32_t off = 0;
-    while (off < mbi->mmap_length) {
-        const struct multiboot_mmap_entry *e = PHYS_TO_VIRT(mbi->mmap_addr + off);
-        if (mbi->mmap_length - off < sizeof *e)
-            return fail("memory map entry at offset %u is cut off by mmap_length %u", off,
-                        mbi->mmap_length);
-        if (e->size < sizeof *e - 4)
-            return fail("memory map entry at offset %u has size %u, less than 20", off, e->size);
-        if (nregions == MB_MAX_REGIONS)
-            return fail("memory map has more than %u entries", MB_MAX_REGIONS, 0);
-        regions[nregions++] = (struct mb_region){e->addr, e->len, e->type};
-        off += e->size + 4;
+    /* The walk over the entries is a pure core (mem/memmap.c): the host tests feed it any bytes. */
+    struct memmap_read_error why;
+    int n =
+        memmap_read(PHYS_TO_VIRT(mbi->mmap_addr), mbi->mmap_length, regions, MB_MAX_REGIONS, &why);
+    nregions = n < 0 ? 0 : n;
+    switch (why.reason) {
+    case MEMMAP_READ_OK:
+        return 0;
+    case MEMMAP_READ_CUT_OFF:
+        return fail("memory map entry at offset %u is cut off by mmap_length %u", why.offset,
+                    mbi->mmap_length);
+    case MEMMAP_READ_SHORT:
+        return fail("memory map entry at offset %u has size %u, less than 20", why.offset,
+                    why.value);
+    case MEMMAP_READ_TOO_MANY:
+        return fail("memory map has more than %u entries", MB_MAX_REGIONS, 0);
     }
-    return 0;
+    return -EINVAL;
 }
 
 int multiboot_init(uint32_t magic, uint32_t info_phys)

@@ -26,7 +26,12 @@
  * final interval can reach 2^64, and it is never clean (it starts at or
  * above `limit`), so every run ends at a representable address.
  *
- * There is no 64-bit division anywhere: pages are aligned with masks. */
+ * There is no 64-bit division anywhere: pages are aligned with masks.
+ *
+ * memmap_read reads every number byte by byte as little-endian, so it works
+ * on any host and never reads through an unaligned pointer; it checks that
+ * a whole entry is left before it reads one, and that the step to the next
+ * entry cannot wrap around. */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -53,6 +58,57 @@ static bool entry_last(const struct mb_region *e, uint64_t *last)
 static uint64_t add_sat(uint64_t a, uint64_t b)
 {
     return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+static uint32_t read_le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
+static uint64_t read_le64(const uint8_t *p)
+{
+    return read_le32(p) | ((uint64_t)read_le32(p + 4) << 32);
+}
+
+/* Records why memmap_read stopped. */
+static int read_error(struct memmap_read_error *err, enum memmap_read_reason reason,
+                      uint32_t offset, uint32_t value)
+{
+    err->reason = reason;
+    err->offset = offset;
+    err->value = value;
+    return -EINVAL;
+}
+
+int memmap_read(const uint8_t *buf, uint32_t len, struct mb_region *out, int max_out,
+                struct memmap_read_error *err)
+{
+    uint32_t off = 0;
+    int n = 0;
+
+    err->reason = MEMMAP_READ_OK;
+    err->offset = err->value = 0;
+    while (off < len) {
+        const uint8_t *e = buf + off;
+        if (len - off < MEMMAP_RAW_ENTRY)
+            return read_error(err, MEMMAP_READ_CUT_OFF, off, len);
+        uint32_t size = read_le32(e);
+        if (size < MEMMAP_RAW_MIN)
+            return read_error(err, MEMMAP_READ_SHORT, off, size);
+        if (n == max_out)
+            return read_error(err, MEMMAP_READ_TOO_MANY, off, (uint32_t)max_out);
+        out[n].base = read_le64(e + 4);
+        out[n].len = read_le64(e + 12);
+        out[n].type = read_le32(e + 20);
+        n++;
+        /* The next entry starts size + 4 bytes on. If that is at or past
+         * the end, however far, this entry was the last: adding first
+         * could wrap around 2^32 and step back into the map. */
+        if (size >= len - off - 4)
+            break;
+        off += size + 4;
+    }
+    return n;
 }
 
 /* The output side of memmap_usable. */

@@ -1,5 +1,10 @@
-/* Turning the firmware's memory map into clean usable page ranges: a pure
- * core (no hardware, no kernel globals, no dynamic memory, no scratch).
+/* Reading the firmware's memory map and turning it into clean usable page
+ * ranges: a pure core (no hardware, no kernel globals, no dynamic memory, no
+ * scratch).
+ *
+ * memmap_read walks the raw bytes the boot loader left (Multiboot spec
+ * 0.6.96, section 3.3, "mmap_addr") into struct mb_region entries;
+ * memmap_usable then makes page ranges of them.
  *
  * The map is untrusted. Entries may come in any order, overlap, repeat,
  * start or end off a page boundary, have zero length, wrap past 2^64, lie
@@ -18,6 +23,22 @@
 #include "kernel/multiboot.h"
 
 #define MEMMAP_MAX_ENTRIES 128 /* memmap_usable refuses longer maps (-EINVAL) */
+#define MEMMAP_RAW_ENTRY   24  /* bytes of one raw entry: size, base, len, type */
+#define MEMMAP_RAW_MIN     20  /* the least `size` an entry may have: base, len, type */
+
+/* Why memmap_read stopped; the kernel prints a message for each. */
+enum memmap_read_reason {
+    MEMMAP_READ_OK = 0,
+    MEMMAP_READ_CUT_OFF, /* fewer than 24 bytes left for the entry at offset */
+    MEMMAP_READ_SHORT,   /* the entry at offset has size value, less than 20 */
+    MEMMAP_READ_TOO_MANY /* more entries than out has room for (value: that room) */
+};
+
+struct memmap_read_error {
+    enum memmap_read_reason reason;
+    uint32_t offset; /* of the entry concerned, from the start of the buffer */
+    uint32_t value;  /* see enum memmap_read_reason */
+};
 
 struct mm_range {
     uint64_t start, end; /* physical bytes [start, end), page aligned */
@@ -33,6 +54,12 @@ struct memmap_stats {
     uint32_t bad_entries;      /* entries of zero length, or whose base+len is past 2^64 */
 };
 
+/* Walks the raw memory map the boot loader left in buf[0..len) (any alignment) into out[]. An
+ * entry is a 32-bit `size`, then base and len (64-bit) and type (32-bit), all little-endian; size
+ * counts the bytes after itself, so the next entry starts size + 4 bytes further on. Returns the
+ * number of entries, or -EINVAL with err saying why (out then holds the entries before it). */
+int memmap_read(const uint8_t *buf, uint32_t len, struct mb_region *out, int max_out,
+                struct memmap_read_error *err);
 /* Usable RAM from the map: type-1 entries minus every non-type-1 entry, clipped below limit,
  * rounded inward to 4 KiB pages, sorted, merged, non-overlapping and non-adjacent. Returns the
  * number of ranges, or -ENOSPC if more than max_out are needed (out then holds the first max_out

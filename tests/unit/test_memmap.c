@@ -1,4 +1,4 @@
-/* Host tests of the memory-map cleaner (src/mem/memmap.c).
+/* Host tests of the memory-map reader and cleaner (src/mem/memmap.c).
  *
  * Hand-made maps with exact expected ranges and exact byte counts in the
  * stats, then thousands of random maps checked against a brute-force
@@ -330,6 +330,115 @@ START_TEST(test_128_entries)
     ck_assert_int_eq(memmap_usable(m, n, 4 * GiB, r, 64, NULL), -ENOSPC);
     m[n++] = (struct mb_region){0x300000, 0x1000, AV};
     ck_assert_int_eq(memmap_usable(m, n, 4 * GiB, r, 66, NULL), -EINVAL);
+}
+END_TEST
+
+/* ---- memmap_read: the raw bytes the boot loader leaves ---- */
+
+static void put_le(uint8_t *p, uint64_t v, int bytes)
+{
+    for (int i = 0; i < bytes; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* One raw entry at p: size, base, len, type. Returns the bytes it takes. */
+static uint32_t put_raw(uint8_t *p, uint32_t size, uint64_t base, uint64_t len, uint32_t type)
+{
+    put_le(p, size, 4);
+    put_le(p + 4, base, 8);
+    put_le(p + 12, len, 8);
+    put_le(p + 20, type, 4);
+    return size + 4;
+}
+
+static struct mb_region read_out[MB_MAX_REGIONS];
+static struct memmap_read_error why;
+
+START_TEST(test_read_qemu_map)
+{
+    /* At an odd address: entries are read byte by byte, never as words. */
+    static uint8_t raw[1 + QEMU_N * 24];
+    uint32_t off = 1;
+
+    for (int i = 0; i < QEMU_N; i++)
+        off += put_raw(raw + off, 20, qemu128[i].base, qemu128[i].len, qemu128[i].type);
+    ck_assert_int_eq(memmap_read(raw + 1, off - 1, read_out, MB_MAX_REGIONS, &why), QEMU_N);
+    ck_assert_int_eq(why.reason, MEMMAP_READ_OK);
+    for (int i = 0; i < QEMU_N; i++) {
+        ck_assert_uint_eq(read_out[i].base, qemu128[i].base);
+        ck_assert_uint_eq(read_out[i].len, qemu128[i].len);
+        ck_assert_uint_eq(read_out[i].type, qemu128[i].type);
+    }
+    expect_qemu128(usable(read_out, QEMU_N, 4 * GiB));
+}
+END_TEST
+
+START_TEST(test_read_size_says_where_the_next_entry_is)
+{
+    /* A size above 20 leaves bytes the walk skips; the last entry may claim
+     * more than is left, as only its first 24 bytes are read. */
+    uint8_t raw[28 + 24];
+
+    memset(raw, 0xEE, sizeof raw);
+    put_raw(raw, 24, 0x1000, 0x2000, AV);
+    put_raw(raw + 28, 1000, 0x100000, 0x300000, RS);
+    ck_assert_int_eq(memmap_read(raw, sizeof raw, read_out, MB_MAX_REGIONS, &why), 2);
+    ck_assert_uint_eq(read_out[0].base, 0x1000);
+    ck_assert_uint_eq(read_out[0].len, 0x2000);
+    ck_assert_uint_eq(read_out[1].base, 0x100000);
+    ck_assert_uint_eq(read_out[1].type, RS);
+    ck_assert_int_eq(memmap_read(raw, 0, read_out, MB_MAX_REGIONS, &why), 0);
+}
+END_TEST
+
+START_TEST(test_read_refusals)
+{
+    uint8_t raw[3 * 24];
+
+    for (int i = 0; i < 3; i++)
+        put_raw(raw + 24 * i, 20, 0x100000 * (uint64_t)i, 0x1000, AV);
+    /* The kernel's own messages: "entry at offset 48 is cut off by
+     * mmap_length 69", "entry at offset 24 has size 2, less than 20",
+     * "more than 2 entries". */
+    ck_assert_int_eq(memmap_read(raw, sizeof raw - 3, read_out, MB_MAX_REGIONS, &why), -EINVAL);
+    ck_assert_int_eq(why.reason, MEMMAP_READ_CUT_OFF);
+    ck_assert_uint_eq(why.offset, 48);
+    ck_assert_uint_eq(why.value, sizeof raw - 3);
+    ck_assert_int_eq(memmap_read(raw, 23, read_out, MB_MAX_REGIONS, &why), -EINVAL);
+    ck_assert_int_eq(why.reason, MEMMAP_READ_CUT_OFF);
+    ck_assert_uint_eq(why.offset, 0);
+
+    put_le(raw + 24, 2, 4);
+    ck_assert_int_eq(memmap_read(raw, sizeof raw, read_out, MB_MAX_REGIONS, &why), -EINVAL);
+    ck_assert_int_eq(why.reason, MEMMAP_READ_SHORT);
+    ck_assert_uint_eq(why.offset, 24);
+    ck_assert_uint_eq(why.value, 2);
+    put_le(raw + 24, 20, 4);
+
+    ck_assert_int_eq(memmap_read(raw, sizeof raw, read_out, 2, &why), -EINVAL);
+    ck_assert_int_eq(why.reason, MEMMAP_READ_TOO_MANY);
+    ck_assert_uint_eq(why.offset, 48);
+    ck_assert_uint_eq(why.value, 2);
+    ck_assert_int_eq(memmap_read(raw, sizeof raw, read_out, 3, &why), 3);
+}
+END_TEST
+
+START_TEST(test_read_size_never_steps_back)
+{
+    /* size + 4 must not wrap around 2^32: a size of 0xFFFFFFFF would put
+     * the "next" entry 3 bytes on, inside this one, and 0xFFFFFFFC on this
+     * entry again, 64 times. A size reaching past the end ends the map. */
+    uint8_t raw[2 * 24];
+
+    put_raw(raw, 20, 0x1000, 0x1000, AV);
+    put_raw(raw + 24, 0xFFFFFFFF, 0x100000, 0x100000, AV);
+    ck_assert_int_eq(memmap_read(raw, sizeof raw, read_out, MB_MAX_REGIONS, &why), 2);
+    ck_assert_uint_eq(read_out[1].base, 0x100000);
+    for (uint32_t size = 0xFFFFFFE8; size != 0; size++) {
+        put_raw(raw, size, 0x1000, 0x1000, AV);
+        ck_assert_int_eq(memmap_read(raw, sizeof raw, read_out, MB_MAX_REGIONS, &why), 1);
+        ck_assert_uint_eq(read_out[0].base, 0x1000);
+    }
 }
 END_TEST
 
@@ -766,6 +875,14 @@ int main(void)
     tcase_add_test(tc, test_enospc_and_einval);
     tcase_add_test(tc, test_128_entries);
     suite_add_tcase(s, tc);
+
+    TCase *tb = tcase_create("read");
+    tcase_add_checked_fixture(tb, setup, NULL);
+    tcase_add_test(tb, test_read_qemu_map);
+    tcase_add_test(tb, test_read_size_says_where_the_next_entry_is);
+    tcase_add_test(tb, test_read_refusals);
+    tcase_add_test(tb, test_read_size_never_steps_back);
+    suite_add_tcase(s, tb);
 
     TCase *tr = tcase_create("ranges");
     tcase_add_checked_fixture(tr, setup, NULL);
