@@ -82,7 +82,8 @@ bochs_case paging "break=paging" "$(printf 'c\ncreg\ninfo tab\npage 0xc0100000\n
     '^linear page 0x00000000c0100000 maps to physical page 0x000000100000$' \
     '^physical address not available for linear 0x0000000000000000$'
 
-# break=switch stops right after CR3 is loaded for a process. Two consecutive
+# break=switch stops right after CR3 is loaded for a process (lazy=off, so
+# that its data page is already there at the first switch). Two consecutive
 # stops must show two different directories, each the one the kernel printed
 # for that pid; the same kernel half (PDEs 768-1023); and user pages marked
 # user while kernel pages are not. Bochs runs are repeatable (clock:
@@ -91,7 +92,7 @@ bochs_case paging "break=paging" "$(printf 'c\ncreg\ninfo tab\npage 0xc0100000\n
 switch_case() {
     local name=switch log=$logs/switch.log serial=$logs/switch.serial why=()
     printf 'c\nc\nq\n' > "$logs/switch-learn.rc"
-    BOCHS_TIMEOUT=60 "$top/scripts/bochs-inspect.sh" "test=procs break=switch" \
+    BOCHS_TIMEOUT=60 "$top/scripts/bochs-inspect.sh" "test=procs break=switch lazy=off" \
         "$logs/switch-learn.rc" > "$logs/switch-learn.log" 2>&1
     local learned
     learned=$(tr -d '\r' < "$top/build/bochs-inspect-serial.log" |
@@ -104,7 +105,7 @@ switch_case() {
     fi
     printf 'c\ncreg\nxp /256wx 0x%x\npage 0x0804b000\npage 0xc0100000\nc\ncreg\nxp /256wx 0x%x\nq\n' \
         $((0x$a + 0xc00)) $((0x$b + 0xc00)) > "$logs/switch.rc"
-    BOCHS_TIMEOUT=60 "$top/scripts/bochs-inspect.sh" "test=procs break=switch" "$logs/switch.rc" > "$log" 2>&1
+    BOCHS_TIMEOUT=60 "$top/scripts/bochs-inspect.sh" "test=procs break=switch lazy=off" "$logs/switch.rc" > "$log" 2>&1
     tr -d '\r' < "$top/build/bochs-inspect-serial.log" > "$serial"
 
     local printed cr3s

@@ -171,6 +171,8 @@ static int kind_fits(const struct cmdline_error *e, size_t w, const struct cmdli
         return v && !o;
     case CMDLINE_DUPLICATE:
         return o && set_before;
+    case CMDLINE_EMPTY_VALUE:
+        return o && !set_before && vlen == 0;
     case CMDLINE_TOO_LONG:
         return o && !set_before && vlen > MAX_WORD;
     case CMDLINE_BAD_VALUE:

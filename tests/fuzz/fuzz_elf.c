@@ -27,7 +27,7 @@
 /* The range loader_load() passes: above the NULL page, below the gap under
  * the stack's limit. */
 #define WIDE_MIN     PAGE
-#define WIDE_LIMIT   (USER_STACK_TOP - USER_STACK_MAX - USER_STACK_GAP)
+#define WIDE_LIMIT   (USER_STACK_TOP - USER_STACK_LIMIT - USER_STACK_GAP)
 /* A narrow one, so that small numbers in the file reach both ends. */
 #define NARROW_MIN   USER_BASE
 #define NARROW_LIMIT (USER_BASE + 0x10000)
@@ -161,7 +161,7 @@ static void check_refusal(const uint8_t *file, size_t len, uint32_t min_addr, ui
     case ELF_ERR_BELOW_MIN:
         holds = ph && fuzz_le32(ph + 8) < min_addr;
         break;
-    case ELF_ERR_KERNEL_HALF:
+    case ELF_ERR_PAST_LIMIT:
         holds = ph && (uint64_t)fuzz_le32(ph + 8) + fuzz_le32(ph + 20) > user_limit;
         break;
     case ELF_ERR_OVERLAP: {
