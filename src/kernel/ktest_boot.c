@@ -150,6 +150,13 @@ void ktest_multiboot(void)
     ktest_check(multiboot_init(MULTIBOOT_BOOTLOADER_MAGIC, mbi_phys) < 0,
                 "map beyond low memory refused");
     mbi.mmap_addr = map_phys;
+    /* 0x10000001 modules of 16 bytes: the product wraps to 16 in 32 bits. */
+    mbi.flags = MB_INFO_MMAP | MB_INFO_MODS;
+    mbi.mods_addr = map_phys;
+    mbi.mods_count = 0x10000001;
+    ktest_check(multiboot_init(MULTIBOOT_BOOTLOADER_MAGIC, mbi_phys) < 0,
+                "module count whose list size wraps refused");
+    mbi.flags = MB_INFO_MMAP;
 
     int n;
     ktest_check(multiboot_init(MULTIBOOT_BOOTLOADER_MAGIC, mbi_phys) == 0,

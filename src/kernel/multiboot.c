@@ -78,8 +78,11 @@ int multiboot_init(uint32_t magic, uint32_t info_phys)
     const struct multiboot_info *mbi = PHYS_TO_VIRT(info_phys);
     if ((mbi->flags & MB_INFO_CMDLINE) && !phys_range_ok(mbi->cmdline, 1))
         return fail("command line at 0x%x is outside low memory", mbi->cmdline, 0);
+    /* The count is checked before it is multiplied: 0x10000001 modules of
+     * 16 bytes would wrap to 16 bytes in 32-bit arithmetic. */
     if ((mbi->flags & MB_INFO_MODS) && mbi->mods_count &&
-        !phys_range_ok(mbi->mods_addr, mbi->mods_count * sizeof(struct multiboot_module)))
+        (mbi->mods_count > BOOT_MAPPED_LIMIT / sizeof(struct multiboot_module) ||
+         !phys_range_ok(mbi->mods_addr, mbi->mods_count * sizeof(struct multiboot_module))))
         return fail("module list at 0x%x (%u modules) is outside low memory", mbi->mods_addr,
                     mbi->mods_count);
     int err = parse_mmap(mbi);
@@ -187,7 +190,8 @@ void multiboot_for_each_used(void (*fn)(uint64_t start, uint64_t end, const char
         used_string(fn, info->boot_loader_name, "boot loader name");
     uint32_t n = multiboot_module_count();
     if (n)
-        fn(info->mods_addr, info->mods_addr + n * sizeof(struct multiboot_module), "module list");
+        fn(info->mods_addr, info->mods_addr + (uint64_t)n * sizeof(struct multiboot_module),
+           "module list");
     for (uint32_t i = 0; i < n; i++) {
         const struct multiboot_module *m = multiboot_module(i);
         fn(m->mod_start, m->mod_end, "module");
