@@ -23,6 +23,10 @@
  *   13  mmap(addr, len, prot, flags)           the address of a new area, or -errno
  *   14  munmap(addr, len)                      0, or -EINVAL
  *   15  mprotect(addr, len, prot)              0, -EINVAL, or -ENOMEM (a hole in the range)
+ *   16  shmget(key, size, flags)               a shared segment's id, or -errno
+ *   17  shmat(id, addr, flags)                 the address the segment is attached at, or -errno
+ *   18  shmdt(addr)                            0, or -EINVAL (no segment attached at addr)
+ *   19  shmctl(id, cmd, struct shm_info *)     0, or -EINVAL
  */
 #ifndef KERNEL_ABI_H
 #define KERNEL_ABI_H
@@ -45,7 +49,11 @@
 #define SYS_MMAP       13
 #define SYS_MUNMAP     14
 #define SYS_MPROTECT   15
-#define SYSCALL_COUNT  16
+#define SYS_SHMGET     16
+#define SYS_SHMAT      17
+#define SYS_SHMDT      18
+#define SYS_SHMCTL     19
+#define SYSCALL_COUNT  20
 
 /* mmap's and mprotect's prot, and mmap's flags, with Linux's values. */
 #define PROT_NONE      0x0
@@ -56,6 +64,14 @@
 #define MAP_PRIVATE    0x02
 #define MAP_FIXED      0x10
 #define MAP_ANONYMOUS  0x20
+
+/* System V shared memory, with Linux's values. */
+#define IPC_PRIVATE    0        /* shmget's key: always a new segment */
+#define IPC_CREAT      001000   /* shmget: create the segment if the key has none */
+#define IPC_EXCL       002000   /* with IPC_CREAT: fail with -EEXIST if it exists */
+#define SHM_RDONLY     010000   /* shmat: attach read-only */
+#define IPC_RMID       0        /* shmctl: remove once nothing has it attached */
+#define IPC_STAT       2        /* shmctl: fill struct shm_info */
 
 /* write() moves at most this much per call (the rest is the caller's to
  * retry, as with a pipe): the kernel runs with interrupts off. */
@@ -73,6 +89,14 @@ struct meminfo {
     unsigned total;    /* frames the allocator manages */
     unsigned free;     /* of those, free now */
     unsigned reserved; /* frames of zone Normal that no process may take */
+};
+
+/* What shmctl(id, IPC_STAT, &info) reports of a segment. */
+struct shm_info {
+    unsigned size;     /* bytes, a whole number of pages */
+    unsigned resident; /* pages that have a frame (touched at least once) */
+    unsigned nattch;   /* attachments, in every process */
+    int creator;       /* the pid that made it */
 };
 
 /* What probe() reports of one user address. */

@@ -29,6 +29,7 @@
     X(shell_free)                                                                                  \
     X(lazy)                                                                                        \
     X(memcheck)                                                                                    \
+    X(cow)                                                                                         \
     X(ata_rw)                                                                                      \
     X(ata_lba48)                                                                                   \
     X(ata_eio)

@@ -11,9 +11,12 @@
 #include "kernel/shell.h"
 #include "kernel/fmt.h"
 #include "mem/vmm.h"
+#include "mem/fault_decide.h"
 #include "mem/kheap.h"
+#include "mem/mm.h"
 #include "mem/layout.h"
 #include "mem/pmm.h"
+#include "mem/shm.h"
 
 static uint32_t frames_in_use(void)
 {
@@ -194,6 +197,26 @@ void ktest_memcheck(void)
     ktest_check(process_memcheck() == 1, "one reference too many on 0x%08x is one problem", stack);
     pmm_page_put(stack);
     ktest_check(process_memcheck() == 0, "clean again once it is dropped");
+    /* A segment nothing can reach any more, left behind as if shm_collect
+     * had been forgotten, with one frame. */
+    int id = shm_create(IPC_PRIVATE, PAGE_SIZE, true, 0);
+    ktest_check(id > 0 && shm_frame(id, 0) != 0, "a keyless segment with a frame (id %d)", id);
+    ktest_check(process_memcheck() == 1, "an unattached removed segment is a leak");
+    shm_collect();
+    ktest_check(process_memcheck() == 0 && shm_count() == 0, "clean once it is collected");
     process_kill(pid, EXIT_KILLED_KILL);
     expect_exit(pid, "spin", EXIT_KILLED_KILL);
+}
+
+/* One page through copy-on-write (the cowpage program checks its frames
+ * with probe()); the counters show a copy and a reuse. With break=cow,
+ * Bochs stops at each of those faults (tests/bochs/run.sh). */
+void ktest_cow(void)
+{
+    const uint32_t *n = mm_fault_counts();
+    uint32_t copies = n[FAULT_COW_COPY], reuses = n[FAULT_COW_REUSE];
+    expect_exit(spawn("cowpage", NULL), "cowpage", 0);
+    ktest_check(n[FAULT_COW_COPY] > copies, "cow-copy counted (%u more)", n[FAULT_COW_COPY] - copies);
+    ktest_check(n[FAULT_COW_REUSE] > reuses, "cow-reuse counted (%u more)",
+                n[FAULT_COW_REUSE] - reuses);
 }

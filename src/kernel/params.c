@@ -15,6 +15,7 @@ static const char *const break_points[] = {
     "panic",  /* at the end of every panic report (panic_end) */
     "switch", /* after CR3 is loaded for a process (schedule) */
     "ata",    /* before every ATA read or write command (src/disk/ata.c) */
+    "cow",    /* before and after each copy-on-write fault (mm_handle_fault) */
     NULL,
 };
 

@@ -19,6 +19,7 @@
 #include "mem/kheap.h"
 #include "mem/vmm.h"
 #include "mem/pmm.h"
+#include "mem/shm.h"
 
 #define LINE_MAX     128
 /* The longest command: run, the program and its arguments, and "&". */
@@ -273,6 +274,12 @@ static void cmd_swapon(int argc, char **argv)
     disk_print_swap();
 }
 
+static void cmd_ipcs(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    shm_print();
+}
+
 static void cmd_memcheck(int argc, char **argv)
 {
     (void)argc, (void)argv;
@@ -303,6 +310,7 @@ static const struct command commands[] = {
     {"pgdir", "pgdir PID: a process's page directory as ranges", cmd_pgdir},
     {"disks", "the ATA drives and their partitions", cmd_disks},
     {"swapon", "the swap area: size, use, bad pages", cmd_swapon},
+    {"ipcs", "the shared memory segments", cmd_ipcs},
     {"memcheck", "check every mapped frame's reference count against the page tables",
      cmd_memcheck},
     {"poweroff", "turn the machine off (leaves QEMU and Bochs)", cmd_poweroff},

@@ -19,6 +19,7 @@
 #include "kernel/process.h"
 #include "mem/layout.h"
 #include "mem/pmm.h"
+#include "mem/shm.h"
 #include "mem/vmm.h"
 
 /* Copies a NUL-terminated string of at most max - 1 characters from user
@@ -183,12 +184,46 @@ static long sys_mprotect(struct regs *r)
     return mm_mprotect(current()->mm, r->ebx, r->ecx, r->edx);
 }
 
+static long sys_shmget(struct regs *r)
+{
+    return shm_get((int32_t)r->ebx, r->ecx, r->edx, current()->pid);
+}
+
+static long sys_shmat(struct regs *r)
+{
+    return mm_shmat(current()->mm, (int)r->ebx, r->ecx, r->edx);
+}
+
+static long sys_shmdt(struct regs *r)
+{
+    return mm_shmdt(current()->mm, r->ebx);
+}
+
+static long sys_shmctl(struct regs *r)
+{
+    int id = (int)r->ebx;
+    if (r->ecx == IPC_RMID)
+        return shm_remove(id);
+    if (r->ecx != IPC_STAT)
+        return -EINVAL;
+    struct shm_status st;
+    if (shm_status(id, &st) < 0)
+        return -EINVAL;
+    int rc = mm_check_user(current()->mm, r->edx, sizeof(struct shm_info), true);
+    if (rc < 0)
+        return rc;
+    *(struct shm_info *)r->edx = (struct shm_info){st.size, st.resident, st.nattch, st.creator};
+    return 0;
+}
+
 static long (*const calls[SYSCALL_COUNT])(struct regs *) = {
     [SYS_EXIT] = sys_exit,       [SYS_WRITE] = sys_write,     [SYS_GETPID] = sys_getpid,
     [SYS_FORK] = sys_fork,       [SYS_EXEC] = sys_exec,       [SYS_WAIT] = sys_wait,
     [SYS_YIELD] = sys_yield,     [SYS_SLEEP] = sys_sleep,     [SYS_SBRK] = sys_sbrk,
     [SYS_GETPPID] = sys_getppid, [SYS_MEMINFO] = sys_meminfo, [SYS_PROBE] = sys_probe,
     [SYS_MMAP] = sys_mmap,       [SYS_MUNMAP] = sys_munmap,   [SYS_MPROTECT] = sys_mprotect,
+    [SYS_SHMGET] = sys_shmget,   [SYS_SHMAT] = sys_shmat,     [SYS_SHMDT] = sys_shmdt,
+    [SYS_SHMCTL] = sys_shmctl,
 };
 
 static void syscall_entry(struct regs *r)

@@ -10,6 +10,7 @@
 #include "mem/kheap.h"
 #include "mem/layout.h"
 #include "mem/pmm.h"
+#include "mem/shm.h"
 #include "mem/vmm.h"
 
 #define SHOWN 8 /* problems printed in full; the rest are only counted */
@@ -66,6 +67,12 @@ static void check_mm(struct mm *mm, uint16_t *uses, uint32_t *mapped)
             count_use(uses, pte_addr(mm->pd[i]));
 }
 
+/* A shared segment's own reference on one of its frames. */
+static void count_segment_frame(uint32_t pa, void *uses)
+{
+    count_use(uses, pa);
+}
+
 int memcheck(struct mm *const *mms, int n)
 {
     problems = 0;
@@ -78,6 +85,10 @@ int memcheck(struct mm *const *mms, int n)
     memset(uses, 0, frames * sizeof *uses);
     for (int i = 0; i < n; i++)
         check_mm(mms[i], uses, &mapped);
+    shm_for_each_frame(count_segment_frame, uses);
+    if (shm_leaked())
+        problem("%u removed shared segments are attached nowhere but were not freed", shm_leaked(),
+                0, 0);
     for (uint32_t pfn = 0; pfn < frames; pfn++) {
         if (!uses[pfn])
             continue;
@@ -94,7 +105,8 @@ int memcheck(struct mm *const *mms, int n)
     if (problems)
         kprintf("memcheck: %d problems\n", problems);
     else
-        kprintf("memcheck: clean: %d address spaces, %u user pages mapped, %u frames shared\n", n,
-                mapped, shared);
+        kprintf("memcheck: clean: %d address spaces, %u user pages mapped, %u frames shared, "
+                "%u shared segments\n",
+                n, mapped, shared, shm_count());
     return problems;
 }

@@ -12,6 +12,7 @@
 #include "kernel/abi.h"
 #include "kernel/console.h"
 #include "kernel/errno.h"
+#include "kernel/io.h"
 #include "kernel/panic.h"
 #include "kernel/params.h"
 #include "mem/fault_decide.h"
@@ -19,9 +20,14 @@
 #include "mem/kheap.h"
 #include "mem/layout.h"
 #include "mem/pmm.h"
+#include "mem/shm.h"
 #include "mem/vmm.h"
 
 #define USER_MIN PAGE_SIZE /* page 0 is never mapped */
+
+/* Every address space, so that a shared segment can tell whether any area
+ * still names it. */
+static struct mm *all_mms;
 
 static uint32_t page_down(uint32_t a)
 {
@@ -45,6 +51,8 @@ struct mm *mm_create(void)
     vma_list_init(&mm->vmas);
     mm->heap_start = mm->brk = 0;
     mm->stack_limit = params_stack_limit();
+    mm->next = all_mms;
+    all_mms = mm;
     return mm;
 }
 
@@ -52,7 +60,31 @@ void mm_destroy(struct mm *mm)
 {
     if (vmm_pd_destroy(mm->pd) < 0)
         panic("mm_destroy: the directory at phys 0x%08x is still loaded", vmm_pd_phys(mm->pd));
+    struct mm **link = &all_mms;
+    while (*link != mm)
+        link = &(*link)->next;
+    *link = mm->next;
     kfree(mm);
+    shm_collect(); /* its shared segments may have lost their last area */
+}
+
+uint32_t mm_shm_attachments(int id)
+{
+    uint32_t n = 0;
+    for (struct mm *mm = all_mms; mm; mm = mm->next) {
+        const struct vma_list *l = &mm->vmas;
+        for (int i = 0; i < l->n; i++) {
+            if (l->area[i].kind != VMA_SHARED || l->area[i].shm != (uint32_t)id)
+                continue;
+            /* The pieces of one attachment share its shm_base: count the first. */
+            bool seen = false;
+            for (int j = 0; j < i && !seen; j++)
+                seen = l->area[j].kind == VMA_SHARED && l->area[j].shm == (uint32_t)id &&
+                       l->area[j].shm_base == l->area[i].shm_base;
+            n += !seen;
+        }
+    }
+    return n;
 }
 
 int mm_add_area(struct mm *mm, uint32_t start, uint32_t end, uint32_t prot, enum vma_kind kind)
@@ -129,6 +161,30 @@ static int map_new_frame(struct mm *mm, const struct vma *v, uint32_t va, uint32
     return rc;
 }
 
+/* Maps at va the frame of the shared segment page that va is in area v. */
+static int map_shared_frame(struct mm *mm, const struct vma *v, uint32_t va)
+{
+    uint32_t pa = shm_frame((int)v->shm, (va - v->shm_base) / PAGE_SIZE);
+    if (!pa)
+        return -ENOMEM;
+    pmm_page_get(pa); /* this mapping's reference; the segment keeps its own */
+    int rc = vmm_set(mm->pd, va, pte_make(pa, pte_flags_for(v)));
+    if (rc < 0)
+        pmm_page_put(pa);
+    return rc;
+}
+
+/* break=cow: prints the page table entry of the copy-on-write page at va
+ * and stops in Bochs, once before the fault is resolved and once after. */
+static void cow_break(struct mm *mm, const char *when, uint32_t va)
+{
+    pte_t *slot = vmm_pte(mm->pd, va, 0);
+    kprintf("cow: %s: page 0x%08x, its PTE at phys 0x%08x holds 0x%08x (frame 0x%08x, "
+            "reference count %u)\n",
+            when, va, (uint32_t)VIRT_TO_PHYS(slot), *slot, pte_addr(*slot), pmm_page_refs(pte_addr(*slot)));
+    bochs_magic_break();
+}
+
 int mm_handle_fault(struct mm *mm, uint32_t va, bool write)
 {
     va = page_down(va);
@@ -137,6 +193,9 @@ int mm_handle_fault(struct mm *mm, uint32_t va, bool write)
     pte_t e = slot ? *slot : 0;
     bool cow = pte_present(e) && (e & PTE_COW);
     enum fault_action a = fault_decide(v, va, e, write, cow ? pmm_page_refs(pte_addr(e)) : 0);
+    bool stop = (a == FAULT_COW_COPY || a == FAULT_COW_REUSE) && params_break_at("cow");
+    if (stop)
+        cow_break(mm, a == FAULT_COW_COPY ? "copy" : "reuse", va);
     int rc = 0;
     switch (a) {
     case FAULT_KILL_UNMAPPED:
@@ -152,7 +211,8 @@ int mm_handle_fault(struct mm *mm, uint32_t va, bool write)
         rc = vmm_set(mm->pd, va, pte_make(v->file + va + v->file_bias, PTE_USER | PTE_FILE));
         break;
     case FAULT_SHARED_MAP:
-        return -EFAULT; /* no shared segments yet */
+        rc = map_shared_frame(mm, v, va);
+        break;
     case FAULT_COW_COPY:
         rc = map_new_frame(mm, v, va, pte_addr(e));
         if (rc == 0)
@@ -167,6 +227,8 @@ int mm_handle_fault(struct mm *mm, uint32_t va, bool write)
     }
     if (rc == 0)
         fault_counts[a]++;
+    if (stop && rc == 0)
+        cow_break(mm, "done", va);
     return rc;
 }
 
@@ -284,37 +346,115 @@ static int populate(struct mm *mm, uint32_t start, uint32_t end, bool write)
  * the gap below the stack, leaving the lower addresses to the heap. */
 #define MMAP_BASE 0x40000000u
 
-long mm_mmap(struct mm *mm, uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags)
+/* Finds room for len bytes (from hint if it is free), or checks that a
+ * MAP_FIXED range is usable and empties it: the address, or -errno. */
+static long place_area(struct mm *mm, uint32_t hint, uint32_t len, bool fixed)
 {
     uint32_t top = mm_gap_floor(mm);
-    if (len == 0 || len > top || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)))
+    if (!fixed) {
+        uint32_t addr = vma_find_free(&mm->vmas, len, MMAP_BASE, top, page_up(hint));
+        return addr ? (long)addr : -ENOMEM;
+    }
+    if ((hint & (PAGE_SIZE - 1)) || hint < USER_MIN || len > top || hint > top - len)
+        return -EINVAL;
+    /* As on Linux, whatever was mapped there goes. */
+    int rc = vma_unmap(&mm->vmas, hint, hint + len);
+    if (rc < 0)
+        return rc;
+    drop_pages(mm, hint, hint + len);
+    shm_collect();
+    return (long)hint;
+}
+
+/* Adds area v and, with lazy=off, fills it at once: 0, or -errno with
+ * nothing left behind. A shared segment's pages are always filled on first
+ * touch: they are filled once for every process that attaches them. */
+static int add_mapping(struct mm *mm, const struct vma *v)
+{
+    int rc = vma_insert(&mm->vmas, v);
+    if (rc == 0 && v->kind != VMA_SHARED && !params_lazy() &&
+        populate(mm, v->start, v->end, v->prot & VMA_WRITE) < 0) {
+        vma_unmap(&mm->vmas, v->start, v->end); /* removes the whole area: needs no slot */
+        drop_pages(mm, v->start, v->end);
+        rc = -ENOMEM;
+    }
+    return rc;
+}
+
+long mm_mmap(struct mm *mm, uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags)
+{
+    if (len == 0 || len > mm_gap_floor(mm) || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)))
         return -EINVAL;
     if (!(flags & MAP_ANONYMOUS) ||
         (flags & ~(MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_SHARED)))
         return -EINVAL; /* only anonymous memory: Pagoda has no files to map */
-    if ((flags & (MAP_SHARED | MAP_PRIVATE)) != MAP_PRIVATE)
-        return -EINVAL; /* MAP_SHARED is not there yet */
+    uint32_t type = flags & (MAP_SHARED | MAP_PRIVATE);
+    if (type != MAP_PRIVATE && type != MAP_SHARED)
+        return -EINVAL; /* exactly one of the two */
     len = page_up(len);
-    if (flags & MAP_FIXED) {
-        if ((addr & (PAGE_SIZE - 1)) || addr < USER_MIN || addr > top - len)
+    long where = place_area(mm, addr, len, flags & MAP_FIXED);
+    if (where < 0)
+        return where;
+    struct vma v = {
+        .start = (uint32_t)where, .end = (uint32_t)where + len, .prot = prot, .kind = VMA_ANON};
+    if (type == MAP_SHARED) {
+        int id = shm_create(IPC_PRIVATE, len, true, 0);
+        if (id < 0)
+            return id == -ENOSPC ? -ENOMEM : id;
+        v.kind = VMA_SHARED;
+        v.shm = (uint32_t)id;
+        v.shm_base = v.start;
+    }
+    int rc = add_mapping(mm, &v);
+    if (rc < 0 && v.kind == VMA_SHARED)
+        shm_destroy((int)v.shm);
+    return rc < 0 ? rc : where;
+}
+
+long mm_shmat(struct mm *mm, int id, uint32_t addr, uint32_t flags)
+{
+    uint32_t size = shm_attachable_size(id);
+    if (!size || (flags & ~SHM_RDONLY))
+        return -EINVAL;
+    long where = addr;
+    if (addr) {
+        /* An address given must be free: shmat never replaces a mapping. */
+        if ((addr & (PAGE_SIZE - 1)) || addr < USER_MIN ||
+            vma_find_free(&mm->vmas, size, addr, mm_gap_floor(mm), addr) != addr)
             return -EINVAL;
-        /* As on Linux, whatever was mapped there goes. */
-        int rc = vma_unmap(&mm->vmas, addr, addr + len);
-        if (rc < 0)
-            return rc;
-        drop_pages(mm, addr, addr + len);
-    } else {
-        addr = vma_find_free(&mm->vmas, len, MMAP_BASE, top, page_up(addr));
-        if (!addr)
-            return -ENOMEM;
+    } else if ((where = place_area(mm, 0, size, false)) < 0) {
+        return where;
     }
-    struct vma v = {.start = addr, .end = addr + len, .prot = prot, .kind = VMA_ANON};
-    int rc = vma_insert(&mm->vmas, &v);
-    if (rc == 0 && !params_lazy() && populate(mm, v.start, v.end, prot & PROT_WRITE) < 0) {
-        mm_munmap(mm, v.start, len);
-        rc = -ENOMEM;
+    struct vma v = {.start = (uint32_t)where,
+                    .end = (uint32_t)where + size,
+                    .prot = VMA_READ | (flags & SHM_RDONLY ? 0 : VMA_WRITE),
+                    .kind = VMA_SHARED,
+                    .shm = (uint32_t)id,
+                    .shm_base = (uint32_t)where};
+    int rc = add_mapping(mm, &v);
+    return rc < 0 ? rc : where;
+}
+
+int mm_shmdt(struct mm *mm, uint32_t addr)
+{
+    /* Every piece of the attachment made at addr goes (munmap may have
+     * split it, or taken its first page). */
+    struct vma_list *l = &mm->vmas;
+    int id = 0;
+    for (int i = 0; i < l->n && !id; i++)
+        if (l->area[i].kind == VMA_SHARED && l->area[i].shm_base == addr)
+            id = (int)l->area[i].shm;
+    if (!id)
+        return -EINVAL;
+    for (int i = l->n - 1; i >= 0; i--) {
+        struct vma a = l->area[i];
+        if (a.kind == VMA_SHARED && a.shm == (uint32_t)id && a.shm_base == addr) {
+            vma_unmap(l, a.start, a.end); /* a whole area: needs no slot */
+            drop_pages(mm, a.start, a.end);
+        }
     }
-    return rc < 0 ? rc : (long)addr;
+    shm_collect();
+    return 0;
 }
 
 int mm_munmap(struct mm *mm, uint32_t addr, uint32_t len)
@@ -324,8 +464,10 @@ int mm_munmap(struct mm *mm, uint32_t addr, uint32_t len)
         return -EINVAL;
     uint32_t end = addr + page_up(len);
     int rc = vma_unmap(&mm->vmas, addr, end);
-    if (rc == 0)
+    if (rc == 0) {
         drop_pages(mm, addr, end);
+        shm_collect();
+    }
     return rc;
 }
 
@@ -386,15 +528,33 @@ int mm_sbrk(struct mm *mm, int32_t delta, uint32_t *old_brk)
     return 0;
 }
 
+/* The pages of area v that are present, and how many of those are shared:
+ * a program file's frame, a shared segment's, or one that copy-on-write
+ * has not split yet (its frame has more than one reference). */
+static void count_pages(struct mm *mm, const struct vma *v, uint32_t *resident, uint32_t *shared)
+{
+    *resident = *shared = 0;
+    pte_t *e;
+    for (uint32_t va = v->start; (e = vmm_next_present(mm->pd, &va, v->end)); va += PAGE_SIZE) {
+        (*resident)++;
+        if ((*e & PTE_FILE) || pmm_page_refs(pte_addr(*e)) > 1)
+            (*shared)++;
+    }
+}
+
 void mm_print(struct mm *mm)
 {
     for (int i = 0; i < mm->vmas.n; i++) {
         const struct vma *v = &mm->vmas.area[i];
-        uint32_t present = vmm_count_present(mm->pd, v->start, v->end);
-        kprintf("  0x%08x-0x%08x %c%c%c %-5s %4u KiB, %u pages present\n", v->start, v->end - 1,
-                v->prot & VMA_READ ? 'r' : '-', v->prot & VMA_WRITE ? 'w' : '-',
+        uint32_t resident, shared;
+        count_pages(mm, v, &resident, &shared);
+        kprintf("  0x%08x-0x%08x %c%c%c %-6s %5u KiB, %u resident, %u shared", v->start,
+                v->end - 1, v->prot & VMA_READ ? 'r' : '-', v->prot & VMA_WRITE ? 'w' : '-',
                 v->prot & VMA_EXEC ? 'x' : '-', vma_kind_name(v->kind), (v->end - v->start) / 1024,
-                present);
+                resident, shared);
+        if (v->kind == VMA_SHARED)
+            kprintf(" (segment %u)", v->shm);
+        kprintf("\n");
     }
     kprintf("  heap break at 0x%08x\n", mm->brk);
 }

@@ -16,6 +16,7 @@ struct mm {
     struct vma_list vmas;
     uint32_t heap_start, brk; /* the heap is [heap_start, brk), rounded up to pages */
     uint32_t stack_limit;     /* the stack may grow down to USER_STACK_TOP - stack_limit */
+    struct mm *next;          /* every address space is on one list (mm_shm_attachments) */
 };
 
 /* A new address space with an empty user half, or NULL. */
@@ -53,11 +54,22 @@ bool mm_grow_stack(struct mm *mm, uint32_t va, uint32_t esp);
  * writes just below ESP, a function's large frame further down (the same
  * slack as Linux's check). */
 #define MM_STACK_SLACK (65536 + 32 * 4)
-/* mmap() for anonymous private memory: a new area of len bytes (rounded
- * up to pages) with prot, at addr with MAP_FIXED (replacing what was
- * there), else where there is room, from addr if it is free. Its address,
- * or -EINVAL (a bad argument, or MAP_SHARED), or -ENOMEM (no room). */
+/* mmap() for anonymous memory: a new area of len bytes (rounded up to
+ * pages) with prot, at addr with MAP_FIXED (replacing what was there), else
+ * where there is room, from addr if it is free. MAP_PRIVATE gives pages of
+ * its own (copy-on-write after fork); MAP_SHARED gives a keyless shared
+ * segment (src/mem/shm.h), so the pages stay shared with children forked
+ * later. Its address, or -EINVAL (a bad argument), or -ENOMEM (no room). */
 long mm_mmap(struct mm *mm, uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags);
+/* shmat(): attaches shared segment id at addr (or where there is room, if
+ * addr is 0), read-only with SHM_RDONLY. Its address, or -EINVAL (no such
+ * segment, a bad address), or -ENOMEM. */
+long mm_shmat(struct mm *mm, int id, uint32_t addr, uint32_t flags);
+/* shmdt(): detaches the segment attached at addr. 0, or -EINVAL. */
+int mm_shmdt(struct mm *mm, uint32_t addr);
+/* How many attachments of segment id there are, in every address space
+ * (an attachment split in pieces by munmap or mprotect counts once). */
+uint32_t mm_shm_attachments(int id);
 /* munmap(): removes [addr, addr + len) from the areas (splitting them) and
  * frees its pages. 0 or -EINVAL. */
 int mm_munmap(struct mm *mm, uint32_t addr, uint32_t len);
@@ -71,7 +83,8 @@ int mm_sbrk(struct mm *mm, int32_t delta, uint32_t *old_brk);
 /* Checks that [va, va + len) is user memory allowing the access, making its
  * pages present; 0 or -EFAULT (or -ENOMEM). */
 int mm_check_user(struct mm *mm, uint32_t va, uint32_t len, bool write);
-/* Prints the areas, one per line (the shell's vmmap). */
+/* Prints the areas, one per line, with their resident pages and how many
+ * of those are shared (the shell's vmmap). */
 void mm_print(struct mm *mm);
 
 #endif

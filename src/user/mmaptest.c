@@ -41,7 +41,9 @@ int main(void)
 {
     int rw = PROT_READ | PROT_WRITE, anon = MAP_PRIVATE | MAP_ANONYMOUS;
     check("mmap of 0 bytes", mmap(NULL, 0, rw, anon), -EINVAL);
-    check("mmap with MAP_SHARED", mmap(NULL, PAGE, rw, MAP_SHARED | MAP_ANONYMOUS), -EINVAL);
+    check("mmap with both MAP_SHARED and MAP_PRIVATE",
+          mmap(NULL, PAGE, rw, MAP_SHARED | MAP_PRIVATE | MAP_ANONYMOUS), -EINVAL);
+    check("mmap with neither", mmap(NULL, PAGE, rw, MAP_ANONYMOUS), -EINVAL);
     check("MAP_FIXED at an unaligned address", mmap((void *)0x50000001, PAGE, rw, anon | MAP_FIXED),
           -EINVAL);
     check("mmap of 3.5 GiB", mmap(NULL, 0xE0000000u, rw, anon), -EINVAL);

@@ -139,3 +139,22 @@ switch_case() {
     fi
 }
 switch_case
+
+# break=cow stops before and after each copy-on-write fault. test=cow runs
+# cowpage; the first such fault is on its stack's top page, after fork. At
+# the first stop the PTE is read-only with PTE_COW (bit 9); at the second it
+# is writable and maps another frame, the copy. Both must be the values the
+# kernel printed.
+cow_ptes_match_printed() {
+    local printed seen
+    printed=$(sed -nE 's/^cow: (copy|done): page 0xbffff000, its PTE at phys 0x[0-9a-f]{8} holds 0x([0-9a-f]{8}) .*/\2/p' "$2" | head -2 | paste -sd' ')
+    seen=$(sed -nE 's/^ PTE: 0x00000000([0-9a-f]{8}) .*/\1/p' "$1" | paste -sd' ')
+    [ "$printed" = "$seen" ] || echo "Bochs saw PTEs '$seen', the kernel printed '$printed'"
+    local before=${seen%% *} after=${seen##* }
+    [ $((0x${before:-0} & 0x202)) -eq $((0x200)) ] || echo "the first PTE 0x$before is not read-only with PTE_COW"
+    [ $((0x${after:-0} & 0x202)) -eq 2 ] || echo "the second PTE 0x$after is not writable without PTE_COW"
+    [ "${before:0:5}" != "${after:0:5}" ] || echo "the copy maps the same frame"
+}
+bochs_case cow "test=cow break=cow" "$(printf 'c\npage 0xbffff000\nc\npage 0xbffff000\nq')" \
+    cow_ptes_match_printed -- \
+    '^linear page 0x00000000bffff000 maps to physical page 0x0000[0-9a-f]{8}$'

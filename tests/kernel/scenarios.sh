@@ -61,7 +61,7 @@ scenario multiboot --boot kernel --args "test=multiboot" \
 # Bad command lines are reported, not ignored.
 scenario cmdline-errors --boot kernel --args "frobnicate=1 test=multiboot break=nowhere loose" \
     --expect "^cmdline: 'frobnicate=1': unknown option \(known options: test= break= kheap= swap= cow= lazy= stack=\)" \
-    --expect "^cmdline: 'break=nowhere': value not allowed \(break= takes: gdt, pmm, paging, panic, switch, ata\)" \
+    --expect "^cmdline: 'break=nowhere': value not allowed \(break= takes: gdt, pmm, paging, panic, switch, ata, cow\)" \
     --expect "^cmdline: 'loose': not in key=value form" \
     --expect "^ktest: 'multiboot' done"
 scenario cmdline-bad-test --boot iso --args "test=nosuchtest" --input "poweroff" --timeout 60 \
@@ -223,7 +223,7 @@ scenario huge-heap --timeout 10 \
     --input $'run hugeheap &\nrun nap 1000\nps\nvmmap 1\nrun nap 1500\npoweroff' \
     --expect '^hugeheap: 2932 MiB heap, 3 pages touched, forked 500 times$' \
     --expect '^    1     0  sleeping  hugeheap +0x[0-9a-f]{8} +[0-9]+ ' \
-    --expect '^  0x0804c000-0xbf44bfff rw- heap  3002368 KiB, 3 pages present$' \
+    --expect '^  0x0804c000-0xbf44bfff rw- heap   3002368 KiB, 3 resident, 0 shared$' \
     --expect '^hugeheap: heap given back$' --expect '^powering off'
 
 # Copy-on-write fork (xv6's cowtest): a process holding two thirds of free
@@ -246,10 +246,10 @@ scenario lazy-load --args "test=lazy" --reject '^not ok' \
     --expect "^ktest: 'lazy' done: 11 ok, 0 not ok"
 scenario lazy-data --timeout 30 --input $'run bigdata &\nrun nap 300\nvmmap 1\npoweroff' \
     --expect '^bigdata: big\[0\] = 42, 1024 KiB of data, one page touched$' \
-    --expect '^  0x0804b000-0x0814bfff rw- data  1028 KiB, 1 pages present$'
+    --expect '^  0x0804b000-0x0814bfff rw- data    1028 KiB, 1 resident, 0 shared$'
 scenario lazy-off --args "lazy=off" --timeout 30 --input $'run bigdata &\nrun nap 300\nvmmap 1\npoweroff' \
     --expect '^bigdata: big\[0\] = 42, 1024 KiB of data, one page touched$' \
-    --expect '^  0x0804b000-0x0814bfff rw- data  1028 KiB, 257 pages present$'
+    --expect '^  0x0804b000-0x0814bfff rw- data    1028 KiB, 257 resident, 0 shared$'
 
 # The stack grows down on faults near ESP, up to its limit (stack=, 8M by
 # default); past it the program is killed with a message naming the limit.
@@ -263,7 +263,15 @@ scenario stack-bad-option --args "stack=3X" --timeout 30 --input $'run stackover
 # memcheck catches a reference count that disagrees with the page tables.
 scenario memcheck --args "test=memcheck" \
     --expect '^memcheck: frame 0x[0-9a-f]{8} has 2 references but 1 uses$' \
-    --expect "^ktest: 'memcheck' done: 5 ok, 0 not ok"
+    --expect '^memcheck: 1 removed shared segments are attached nowhere but were not freed$' \
+    --expect "^ktest: 'memcheck' done: 8 ok, 0 not ok"
+
+# One page through copy-on-write: copied for the child, reused by the
+# parent once it is the only owner (cowpage checks the frames itself).
+scenario cow-page --args "test=cow" \
+    --expect '^cowpage: child: shared frame 0x[0-9a-f]+ \(2 references, pte 0x[0-9a-f]*265\), after its write frame 0x[0-9a-f]+ \(1 reference, pte 0x[0-9a-f]*067\)$' \
+    --expect '^cowpage: ok$' \
+    --expect "^ktest: 'cow' done: 4 ok, 0 not ok"
 
 # mmap, munmap and mprotect on anonymous memory, and copy-on-write frame by
 # frame through probe().
@@ -272,6 +280,27 @@ scenario mmap --timeout 30 --input $'run mmaptest\npoweroff' \
     --expect '^pid [0-9]+ \(mmaptest\) killed: read from 0x40001000 \(not present, user\)' \
     --expect '^pid [0-9]+ \(mmaptest\) killed: write to 0x40000000 \(protection, user\)' \
     --expect '^pid 1 \(mmaptest\) exited with status 0$'
+
+# Shared memory: mmap(MAP_SHARED) across fork, and System V segments
+# (keys, several attachments, read-only, removal, a full table).
+scenario shm --timeout 30 --input $'run shmtest\npoweroff' \
+    --expect '^shmtest: 0 failed$' --reject 'FAILED' \
+    --expect '^shmtest: three children and the parent each wrote a quarter: words wrong: 0$' \
+    --expect '^pid [0-9]+ \(shmtest\) killed: write to 0x4000[0-9a-f]{4} ' \
+    --expect '^pid 1 \(shmtest\) exited with status 0$'
+# The same results with every page copied at fork and filled at once.
+scenario shm-eager --args "cow=off lazy=off" --timeout 30 --input $'run shmtest\npoweroff' \
+    --expect '^shmtest: 0 failed$' --reject 'FAILED'
+# ipcs and vmmap while segments are attached; memcheck counts the
+# segments' own references; all are gone once the program exits.
+scenario shm-ipcs --timeout 30 \
+    --input $'run shmtest 1500 &\nrun nap 1000\nipcs\nvmmap 1\nmemcheck\nrun nap 1000\nipcs\npoweroff' \
+    --expect '^ +[0-9]+ 0x00001234 +12288 +2 pg +1 +1  dest$' \
+    --expect '^ +[0-9]+ 0x00001235 +8192 +1 pg +1 +1  $' \
+    --expect '^ +[0-9]+ 0x00000000 +4096 +1 pg +1 +0  mmap$' \
+    --expect '^  0x40000000-0x40002fff rw- shared +12 KiB, 1 resident, 1 shared \(segment [0-9]+\)$' \
+    --expect '^memcheck: clean: 1 address spaces, 7 user pages mapped, 3 frames shared, 3 shared segments$' \
+    --expect '^memcheck: clean: 0 address spaces, 0 user pages mapped, 0 frames shared, 0 shared segments$'
 
 # The shell drives processes: run, background jobs, ps, vmmap, pgdir, kill.
 scenario shell-processes --timeout 60 \

@@ -31,11 +31,17 @@ int wait(int *status);                          /* an exited child's pid; -ECHIL
 void yield(void);
 int meminfo(struct meminfo *m);               /* frame counts (src/kernel/abi.h); 0 or -EFAULT */
 int probe(const void *addr, struct probe *p); /* what maps addr now; 0 or -EFAULT */
-/* Anonymous private memory (MAP_PRIVATE | MAP_ANONYMOUS, maybe MAP_FIXED):
- * the new area's address, or a negated error number (-4095..-1). */
+/* Anonymous memory (MAP_ANONYMOUS with MAP_PRIVATE or MAP_SHARED, maybe
+ * MAP_FIXED): the new area's address, or a negated error number
+ * (-4095..-1). */
 long mmap(void *addr, size_t len, int prot, int flags);
 int munmap(void *addr, size_t len);
 int mprotect(void *addr, size_t len, int prot);
+/* System V shared memory; the same -errno convention as mmap. */
+int shmget(int key, size_t size, int flags);
+long shmat(int id, const void *addr, int flags);
+int shmdt(const void *addr);
+int shmctl(int id, int cmd, struct shm_info *info);
 void sleep(unsigned ms);
 /* Moves the end of the heap by delta bytes and returns the old end; on error
  * (void *)-1, as on Unix (the one wrapper that does not return -errno). */

@@ -97,3 +97,23 @@ int mprotect(void *addr, size_t len, int prot)
 {
     return (int)syscall5(SYS_MPROTECT, (long)addr, (long)len, prot, 0, 0);
 }
+
+int shmget(int key, size_t size, int flags)
+{
+    return (int)syscall5(SYS_SHMGET, key, (long)size, flags, 0, 0);
+}
+
+long shmat(int id, const void *addr, int flags)
+{
+    return syscall5(SYS_SHMAT, id, (long)addr, flags, 0, 0);
+}
+
+int shmdt(const void *addr)
+{
+    return (int)syscall5(SYS_SHMDT, (long)addr, 0, 0, 0, 0);
+}
+
+int shmctl(int id, int cmd, struct shm_info *info)
+{
+    return (int)syscall5(SYS_SHMCTL, id, cmd, (long)info, 0, 0);
+}
