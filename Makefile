@@ -109,11 +109,14 @@ $(BUILD)/uobj/%.asm.o: src/%.asm
 	@nasm $(NASMFLAGS) -MD $(@:.o=.d) $< -o $@
 
 # A program with a link map of its own (src/user/NAME.ld) is linked with it.
+# The boot loader copies every program whole into RAM, so the programs are
+# linked without debug sections, which would triple their size (the
+# objects in uobj/ keep them, for objdump -S).
 .SECONDEXPANSION:
 $(BUILD)/user/%: $(BUILD)/uobj/user/%.o $(ULIB_OBJS) $$(or $$(wildcard src/user/$$*.ld),src/user/user.ld)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	@$(KLD) -m elf_i386 -T $(lastword $^) -nostdlib -o $@ $< $(ULIB_OBJS)
+	@$(KLD) -m elf_i386 -T $(lastword $^) -nostdlib --strip-debug -o $@ $< $(ULIB_OBJS)
 
 $(KERNEL): $(KOBJS) src/boot/linker.ld
 	@echo "  LD      $@"

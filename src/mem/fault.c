@@ -33,6 +33,7 @@ void fault_print_stats(void)
     for (int a = FAULT_ZERO_FILL; a < FAULT_NACTIONS; a++)
         if (a != FAULT_NOTHING)
             kprintf("%-16s %u\n", fault_action_name(a), n[a]);
+    kprintf("nr_shared        %u\n", pmm_nr_shared());
 }
 
 /* Which part of the address map an address is in (docs/05-paging.md). */

@@ -174,14 +174,23 @@ static int map_shared_frame(struct mm *mm, const struct vma *v, uint32_t va)
     return rc;
 }
 
-/* break=cow: prints the page table entry of the copy-on-write page at va
- * and stops in Bochs, once before the fault is resolved and once after. */
+/* break=cow: prints the page table entry of the copy-on-write page at va,
+ * and the entries of the other address spaces that map the same frame
+ * there (after a fork, the other side's), then stops in Bochs. Called once
+ * before the fault is resolved and once after. */
 static void cow_break(struct mm *mm, const char *when, uint32_t va)
 {
     pte_t *slot = vmm_pte(mm->pd, va, 0);
+    uint32_t frame = pte_addr(*slot);
     kprintf("cow: %s: page 0x%08x, its PTE at phys 0x%08x holds 0x%08x (frame 0x%08x, "
             "reference count %u)\n",
-            when, va, (uint32_t)VIRT_TO_PHYS(slot), *slot, pte_addr(*slot), pmm_page_refs(pte_addr(*slot)));
+            when, va, (uint32_t)VIRT_TO_PHYS(slot), *slot, frame, pmm_page_refs(frame));
+    for (struct mm *other = all_mms; other; other = other->next) {
+        pte_t *e = other == mm ? NULL : vmm_pte(other->pd, va, 0);
+        if (e && pte_present(*e) && pte_addr(*e) == frame)
+            kprintf("cow: %s: also in directory 0x%08x: its PTE at phys 0x%08x holds 0x%08x\n",
+                    when, vmm_pd_phys(other->pd), (uint32_t)VIRT_TO_PHYS(e), *e);
+    }
     bochs_magic_break();
 }
 

@@ -212,6 +212,14 @@ uint32_t pmm_nr_free(void)
     return n;
 }
 
+uint32_t pmm_nr_shared(void)
+{
+    uint32_t n = 0;
+    for (uint32_t pfn = 0; pfn < max_pfn; pfn++)
+        n += (mem_map[pfn].flags & PG_HEAD) && mem_map[pfn].refcount > 1;
+    return n;
+}
+
 uint32_t pmm_alloc(unsigned order, unsigned where)
 {
     if ((where & PMM_HIGHMEM) && zone_present[ZONE_HIGHMEM]) {

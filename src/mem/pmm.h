@@ -48,6 +48,9 @@ void pmm_print_info(void);
 /* Frames managed, and free now, over every zone. */
 uint32_t pmm_nr_total(void);
 uint32_t pmm_nr_free(void);
+/* Allocated blocks whose head has more than one reference: frames that
+ * copy-on-write or a shared segment shares now (a walk over every frame). */
+uint32_t pmm_nr_shared(void);
 /* One past the highest usable frame number. */
 uint32_t pmm_max_pfn(void);
 /* Takes one more reference on an allocated order-0 frame (a second mapping). */

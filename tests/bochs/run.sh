@@ -141,20 +141,51 @@ switch_case() {
 switch_case
 
 # break=cow stops before and after each copy-on-write fault. test=cow runs
-# cowpage; the first such fault is on its stack's top page, after fork. At
-# the first stop the PTE is read-only with PTE_COW (bit 9); at the second it
-# is writable and maps another frame, the copy. Both must be the values the
-# kernel printed.
-cow_ptes_match_printed() {
-    local printed seen
-    printed=$(sed -nE 's/^cow: (copy|done): page 0xbffff000, its PTE at phys 0x[0-9a-f]{8} holds 0x([0-9a-f]{8}) .*/\2/p' "$2" | head -2 | paste -sd' ')
-    seen=$(sed -nE 's/^ PTE: 0x00000000([0-9a-f]{8}) .*/\1/p' "$1" | paste -sd' ')
-    [ "$printed" = "$seen" ] || echo "Bochs saw PTEs '$seen', the kernel printed '$printed'"
-    local before=${seen%% *} after=${seen##* }
-    [ $((0x${before:-0} & 0x202)) -eq $((0x200)) ] || echo "the first PTE 0x$before is not read-only with PTE_COW"
-    [ $((0x${after:-0} & 0x202)) -eq 2 ] || echo "the second PTE 0x$after is not writable without PTE_COW"
-    [ "${before:0:5}" != "${after:0:5}" ] || echo "the copy maps the same frame"
+# cowpage; its first such fault is on the stack's top page, right after
+# fork. The kernel prints the writer's PTE and the other process's PTE for
+# the same page, with their physical addresses; a first run learns those
+# addresses (Bochs runs are repeatable) and a second reads both entries from
+# physical memory at each stop. Before the write, both name the same frame,
+# read-only with PTE_COW (bit 9); after it, the writer's names a new frame,
+# writable, and the other's is unchanged.
+cow_case() {
+    local name=cow log=$logs/cow.log serial=$logs/cow.serial why=()
+    printf 'c\nq\n' > "$logs/cow-learn.rc"
+    BOCHS_TIMEOUT=60 "$top/scripts/bochs-inspect.sh" "test=cow break=cow" "$logs/cow-learn.rc" \
+        > "$logs/cow-learn.log" 2>&1
+    local learned writer other
+    learned=$(tr -d '\r' < "$top/build/bochs-inspect-serial.log")
+    writer=$(sed -nE '0,/^cow: copy: page 0xbffff000, its PTE at phys (0x[0-9a-f]{8}) .*/s//\1/p' <<< "$learned")
+    other=$(sed -nE '0,/^cow: copy: also in directory 0x[0-9a-f]{8}: its PTE at phys (0x[0-9a-f]{8}) .*/s//\1/p' <<< "$learned")
+    if [ -z "$writer" ] || [ -z "$other" ]; then
+        echo "FAIL bochs/$name (the first run printed no copy with two PTEs; log: ${logs#"$top"/}/cow-learn.log)" | tee -a "$results"
+        return
+    fi
+    printf 'c\nxp /1wx %s\nxp /1wx %s\nc\nxp /1wx %s\nxp /1wx %s\nq\n' "$writer" "$other" "$writer" "$other" \
+        > "$logs/cow.rc"
+    BOCHS_TIMEOUT=60 "$top/scripts/bochs-inspect.sh" "test=cow break=cow" "$logs/cow.rc" > "$log" 2>&1
+    tr -d '\r' < "$top/build/bochs-inspect-serial.log" > "$serial"
+    local v
+    read -r -a v <<< "$(grep -E '^0x[0-9a-f]{16} <bogus\+ +0>:' "$log" | awk '{ print $NF }' | paste -sd' ')"
+    if [ ${#v[@]} -ne 4 ]; then
+        why+=("expected 4 entries read from physical memory, got ${#v[@]}")
+    else
+        local wb=$((v[0])) ob=$((v[1])) wa=$((v[2])) oa=$((v[3]))
+        [ $((wb & ~0xfff)) -eq $((ob & ~0xfff)) ] || why+=("before the write the two PTEs (${v[0]}, ${v[1]}) name different frames")
+        [ $((wb & 0x202)) -eq $((0x200)) ] && [ $((ob & 0x202)) -eq $((0x200)) ] ||
+            why+=("before the write the PTEs (${v[0]}, ${v[1]}) are not both read-only with PTE_COW")
+        [ $((wa & 0x202)) -eq 2 ] || why+=("after the write the writer's PTE ${v[2]} is not writable without PTE_COW")
+        [ $((wa & ~0xfff)) -ne $((wb & ~0xfff)) ] || why+=("after the write the writer still maps the shared frame")
+        [ "$oa" -eq "$ob" ] || why+=("the other process's PTE changed: ${v[1]} -> ${v[3]}")
+        grep -q "holds ${v[0]} (frame" "$serial" || why+=("the kernel did not print the writer's PTE ${v[0]}")
+        grep -q "cow: done: page 0xbffff000, its PTE at phys $writer holds ${v[2]} " "$serial" ||
+            why+=("the kernel printed another PTE after the copy than Bochs read (${v[2]})")
+    fi
+    grep -q 'Magic breakpoint' "$log" || why+=("Bochs never reached the magic breakpoint")
+    if [ ${#why[@]} -eq 0 ]; then
+        echo "PASS bochs/$name" | tee -a "$results"
+    else
+        { echo "FAIL bochs/$name (log: ${log#"$top"/})"; printf '     %s\n' "${why[@]}"; } | tee -a "$results"
+    fi
 }
-bochs_case cow "test=cow break=cow" "$(printf 'c\npage 0xbffff000\nc\npage 0xbffff000\nq')" \
-    cow_ptes_match_printed -- \
-    '^linear page 0x00000000bffff000 maps to physical page 0x0000[0-9a-f]{8}$'
+cow_case

@@ -291,10 +291,34 @@ scenario shm --timeout 30 --input $'run shmtest\npoweroff' \
 # The same results with every page copied at fork and filled at once.
 scenario shm-eager --args "cow=off lazy=off" --timeout 30 --input $'run shmtest\npoweroff' \
     --expect '^shmtest: 0 failed$' --reject 'FAILED'
+# Workloads at 16 MiB of RAM, each checking every byte it wrote: after
+# Pintos's page-linear, page-parallel, page-merge and page-shuffle, xv6's
+# nested forks, and a sparse heap whose frame count is exact.
+workloads=$'run pagelinear\nrun pageparallel\nrun pagemerge\nrun pageshuffle\nrun forknest\nvmstat\npoweroff'
+workload_results=(
+    --expect '^pagelinear: 2048 KiB encrypted and decrypted: 0 bytes wrong$'
+    --count '4 ^linear-[0-3]: 2048 KiB encrypted and decrypted: 0 bytes wrong$'
+    --expect '^pageparallel: 0 of 4 failed$'
+    --expect '^pagemerge: 0 children failed, 0 out of order, 0 byte values miscounted$'
+    --expect '^pageshuffle: 10 rounds, checksum 0xfffe0000, 0 rounds with a wrong sum, 0 words missing$'
+    --expect '^forknest: 100 rounds, 0 failed, 0 frames not back$'
+    --reject 'exited with status [1-9]')
+scenario workloads --qemu "-m 16" --timeout 90 --input $'run sparseheap\n'"$workloads" \
+    "${workload_results[@]}" \
+    --expect '^sparseheap: sbrk took 0 frames; 256 pages touched in 16 new tables: 272 frames taken, expected 272$' \
+    --expect '^cow-copy +[1-9][0-9]*$' --expect '^shared-map +[1-9][0-9]*$'
+# The same programs with every page copied at fork and filled at once give
+# the same results, but need more memory: pagemerge's eight children copy
+# 2 MiB each, which 16 MiB cannot hold (sparseheap, which only shows what
+# laziness saves, is left out).
+scenario workloads-eager --args "cow=off lazy=off" --qemu "-m 32" --timeout 90 \
+    --input "$workloads" "${workload_results[@]}" --expect '^cow-copy +0$'
+
 # ipcs and vmmap while segments are attached; memcheck counts the
 # segments' own references; all are gone once the program exits.
 scenario shm-ipcs --timeout 30 \
-    --input $'run shmtest 1500 &\nrun nap 1000\nipcs\nvmmap 1\nmemcheck\nrun nap 1000\nipcs\npoweroff' \
+    --input $'run shmtest 1500 &\nrun nap 1000\nipcs\nvmmap 1\nmemcheck\nvmstat\nrun nap 1000\nipcs\npoweroff' \
+    --expect '^nr_shared +3$' \
     --expect '^ +[0-9]+ 0x00001234 +12288 +2 pg +1 +1  dest$' \
     --expect '^ +[0-9]+ 0x00001235 +8192 +1 pg +1 +1  $' \
     --expect '^ +[0-9]+ 0x00000000 +4096 +1 pg +1 +0  mmap$' \

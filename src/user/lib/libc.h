@@ -66,6 +66,9 @@ void *realloc(void *p, size_t size);
 void *calloc(size_t n, size_t size);
 
 int atoi(const char *s);
+/* The next number of a repeatable pseudo-random sequence kept in *state
+ * (any seed; tests use it to make the same data twice). */
+uint32_t random_next(uint32_t *state);
 void abort(void) __attribute__((noreturn)); /* exit status 134, like SIGABRT on Unix */
 
 #endif

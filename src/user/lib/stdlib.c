@@ -20,3 +20,14 @@ void abort(void)
 {
     exit(134); /* 128 + SIGABRT (6), what a Unix shell reports for abort() */
 }
+
+uint32_t random_next(uint32_t *state)
+{
+    /* Marsaglia's xorshift32: fast, and repeatable from the same seed,
+     * which is what a test wants. A zero state would stay zero. */
+    uint32_t x = *state ? *state : 1;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    return *state = x;
+}
