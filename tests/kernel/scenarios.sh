@@ -230,6 +230,7 @@ scenario huge-heap --timeout 10 \
 # memory forks twice; with cow=off the eager copy cannot fit. A kernel
 # write into a shared page (meminfo) copies it for the writer only.
 scenario cow-fork --qemu "-m 32" --timeout 60 --input $'run cowfork\nvmstat\npoweroff' \
+    --expect '^cowfork: three processes each wrote [0-9]+ pages \(a quarter of free memory\): 0 saw another.s data$' \
     --expect '^cowfork: round 1: fork of [0-9]+ pages ok, child status 0$' \
     --expect '^cowfork: round 2: fork of [0-9]+ pages ok, child status 0$' \
     --expect '^cowfork: child sees the old data after the kernel wrote the parent.s copy$' \
@@ -293,7 +294,8 @@ scenario shm-eager --args "cow=off lazy=off" --timeout 30 --input $'run shmtest\
     --expect '^shmtest: 0 failed$' --reject 'FAILED'
 # Workloads at 16 MiB of RAM, each checking every byte it wrote: after
 # Pintos's page-linear, page-parallel, page-merge and page-shuffle, xv6's
-# nested forks, and a sparse heap whose frame count is exact.
+# nested forks, and a sparse heap and a 2.7 GiB .bss whose frame counts are
+# exact.
 workloads=$'run pagelinear\nrun pageparallel\nrun pagemerge\nrun pageshuffle\nrun forknest\nvmstat\npoweroff'
 workload_results=(
     --expect '^pagelinear: 2048 KiB encrypted and decrypted: 0 bytes wrong$'
@@ -303,8 +305,9 @@ workload_results=(
     --expect '^pageshuffle: 10 rounds, checksum 0xfffe0000, 0 rounds with a wrong sum, 0 words missing$'
     --expect '^forknest: 100 rounds, 0 failed, 0 frames not back$'
     --reject 'exited with status [1-9]')
-scenario workloads --qemu "-m 16" --timeout 90 --input $'run sparseheap\n'"$workloads" \
+scenario workloads --qemu "-m 16" --timeout 90 --input $'run sparseheap\nrun hugebss\n'"$workloads" \
     "${workload_results[@]}" \
+    --expect '^hugebss: 2700 MiB of .bss at 0x[0-9a-f]+, 3 pages touched: 5 frames taken, expected 5$' \
     --expect '^sparseheap: sbrk took 0 frames; 256 pages touched in 16 new tables: 272 frames taken, expected 272$' \
     --expect '^cow-copy +[1-9][0-9]*$' --expect '^shared-map +[1-9][0-9]*$'
 # The same programs with every page copied at fork and filled at once give
