@@ -20,6 +20,7 @@
 #include "kernel/multiboot.h"
 #include "kernel/panic.h"
 #include "kernel/params.h"
+#include "mem/buddy_check.h"
 #include "mem/layout.h"
 #include "mem/memmap.h"
 
@@ -280,9 +281,7 @@ const char *pmm_zone_name(enum pmm_zone_id id)
 
 void pmm_drain(void)
 {
-    for (int id = 0; id < PMM_NR_ZONES; id++)
-        if (zone_present[id])
-            buddy_drain(&zones[id]);
+    /* The zones have no cache in front of them: nothing to give back. */
 }
 
 void pmm_print_info(void)
@@ -290,7 +289,7 @@ void pmm_print_info(void)
     char line[160];
     kprintf("buddyinfo:  free blocks of order  0      1      2      3      4      5      6"
             "      7      8      9     10\n");
-    uint32_t total = 0, free = 0, hot = 0;
+    uint32_t total = 0, free = 0;
     for (int id = 0; id < PMM_NR_ZONES; id++) {
         if (!zone_present[id])
             continue;
@@ -298,8 +297,6 @@ void pmm_print_info(void)
         kprintf("%s\n", line);
         total += buddy_nr_total(&zones[id]);
         free += buddy_nr_free(&zones[id]);
-        hot += buddy_nr_hot(&zones[id]);
     }
-    kprintf("pages: %u total, %u free (%u in the hot-frame cache), %u used\n", total, free, hot,
-            total - free);
+    kprintf("pages: %u total, %u free, %u used\n", total, free, total - free);
 }

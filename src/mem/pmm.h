@@ -43,7 +43,7 @@ uint32_t pmm_max_pfn(void);
 void pmm_page_get(uint32_t phys);
 /* Drops a reference; the frame is freed when the last one goes. */
 void pmm_page_put(uint32_t phys);
-/* Gives every hot-cache frame back to the buddy lists of every zone. */
+/* Gives every frame a cache holds back to the buddy lists of every zone. */
 void pmm_drain(void);
 
 #endif

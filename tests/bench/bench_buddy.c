@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "mem/buddy.h"
+#include "mem/buddy_check.h"
 
 #define NFRAMES       32768u /* 128 MiB */
 #define BASE_PFN      4096u  /* the zone starts at 16 MiB */
@@ -179,14 +180,12 @@ static ALWAYS_INLINE void a_free(enum kind k, uint32_t pfn, unsigned order)
 
 static uint32_t zone_skip; /* join-edge: the zone starts this many frames later */
 
-static void reset(enum kind k, bool hot)
+static void reset(enum kind k)
 {
     switch (k) {
     case K_BUDDY:
         buddy_init(&zone, mem_map, BASE_PFN + zone_skip, NFRAMES - zone_skip);
         buddy_add_range(&zone, BASE_PFN + zone_skip, NFRAMES - zone_skip);
-        if (!hot)
-            buddy_set_hot_limit(&zone, 0);
         break;
     case K_FREELIST:
         freelist_init(&flist);
@@ -251,17 +250,10 @@ static void fill_all(enum kind k)
  * the state back. That call goes through probe_alloc / probe_free, so that
  * callgrind.sh can count it apart (the probe's inclusive cost minus its own). */
 
-NOINLINE static uint32_t probe_alloc(unsigned order)
-{
-    uint32_t pfn = buddy_alloc(&zone, order);
-    __asm__ volatile("" ::: "memory"); /* a real call, not a tail jump */
-    return pfn;
-}
-
 NOINLINE static int probe_free(uint32_t pfn, unsigned order)
 {
     int r = buddy_free(&zone, pfn, order);
-    __asm__ volatile("" ::: "memory");
+    __asm__ volatile("" ::: "memory"); /* a real call, not a tail jump */
     return r;
 }
 
@@ -284,7 +276,7 @@ static uint32_t must_alloc(unsigned order)
 }
 
 /* Free every frame of the aligned block [pfn, pfn + 2^order), taken frame
- * by frame by fill_all (the cache is off), so that it becomes one free block.
+ * by frame by fill_all, so that it becomes one free block.
  * Its buddy stays allocated, so it joins nothing else. */
 static void free_frames(uint32_t pfn, unsigned order)
 {
@@ -292,7 +284,7 @@ static void free_frames(uint32_t pfn, unsigned order)
         must_free(f, 0);
 }
 
-/* join-mid, join-edge, join-hot and batch-join: the block `jregion` (of
+/* join-mid and join-edge: the block `jregion` (of
  * order `jlevels`) is the one whose first frame, freed last, joins through
  * all those orders. For each order j < jlevels, two more free blocks of
  * order j (X_j, Y_j, one per order-10 region from region 1 on, buddies
@@ -305,7 +297,6 @@ static unsigned jlevels;
 
 static void join_setup(bool edge)
 {
-    buddy_set_hot_limit(&zone, 0);
     jlevels = edge ? BUDDY_MAX_ORDER - 1 : BUDDY_MAX_ORDER;
     jregion = edge ? BASE_PFN + 512 : BASE_PFN;
     fill_all(K_BUDDY);
@@ -317,138 +308,52 @@ static void join_setup(bool edge)
         }
 }
 
-/* Rebuild the state for orders from..jlevels-1: take X_j, Y_j off the
- * lists, so that `joiner` (a single frame, or with the cache on the first
- * frame of a batch) has to be split from the block and every B_j is
- * pushed; take each B_j back, then free Y_j, B_j, X_j in that order: list j
- * reads X_j, B_j, Y_j. With `hot`, B_0 goes into the cache instead (its
- * buddy, the joiner, is allocated). */
-static void join_rebuild(unsigned from, bool hot)
+/* Rebuild the state: take X_j, Y_j off the lists, so that `joiner` (a
+ * single frame) has to be split from the block and every B_j is listed;
+ * take each B_j back, then free Y_j, B_j, X_j in that order: list j reads
+ * X_j, B_j, Y_j. */
+static void join_rebuild(void)
 {
     uint32_t b[BUDDY_MAX_ORDER];
-    for (unsigned j = from; j < jlevels; j++)
+    for (unsigned j = 0; j < jlevels; j++)
         for (unsigned i = 0; i < 2; i++)
             xy[j][i] = must_alloc(j);
     joiner = must_alloc(0);
-    for (unsigned j = from; j < jlevels; j++)
+    for (unsigned j = 0; j < jlevels; j++)
         b[j] = must_alloc(j);
-    if (hot)
-        buddy_set_hot_limit(&zone, BUDDY_HOT_MAX);
-    for (unsigned j = from; j < jlevels; j++) {
+    for (unsigned j = 0; j < jlevels; j++) {
         must_free(xy[j][1], j);
         must_free(b[j], j);
         must_free(xy[j][0], j);
     }
 }
 
-/* batch-join: the open batch, wholly cached, is the first 8 frames of the
- * region; its buddies B_3..B_9 are listed mid-list, nothing of order 10 is
- * free: an order-10 request takes the batch out of the cache and joins it
- * up. The blocks of orders 0..2 are taken for good, so that the refill
- * that opens the batch splits the region. */
-static void batch_setup(void)
-{
-    join_setup(false);
-    for (unsigned j = 0; j < BUDDY_HOT_BATCH_ORDER; j++)
-        for (unsigned i = 0; i < 2; i++)
-            must_alloc(j);
-    buddy_set_hot_limit(&zone, BUDDY_HOT_MAX);
-}
-
-static void batch_rebuild(void)
-{
-    join_rebuild(BUDDY_HOT_BATCH_ORDER, false); /* joiner: a refill */
-    must_free(joiner, 0);                       /* the batch, all cached */
-}
-
-/* batch-part: the open batch, wholly free, is the only free memory: an
- * order-2 request takes its last quarter (the first one is taken for good).
- * Freed, the quarter goes back to the batch. */
-static void part_setup(void)
-{
-    buddy_set_hot_limit(&zone, 0);
-    fill_all(K_BUDDY);
-    free_frames(BASE_PFN, BUDDY_HOT_BATCH_ORDER);
-    buddy_set_hot_limit(&zone, BUDDY_HOT_MAX);
-    must_alloc(0); /* refill: the batch */
-    for (unsigned i = 1; i < 4; i++)
-        must_alloc(0);
-}
-
-/* fail-hot: a full zone but for cached frames: a checkerboard of frames
- * from outside the batch (every buddy allocated) up to the cache's limit,
- * and every other frame of the open batch. An order-1 request must fail;
- * it looks at every pair of the batch. */
-static void fail_hot_setup(void)
-{
-    part_setup(); /* then take the rest of the batch, and give half back */
-    for (unsigned i = 4; i < (1u << BUDDY_HOT_BATCH_ORDER); i++)
-        must_alloc(0);
-    for (unsigned i = 0; i < (1u << BUDDY_HOT_BATCH_ORDER); i += 2)
-        must_free(BASE_PFN + i, 0);
-    for (unsigned i = 0; zone.hot_count < zone.hot_limit; i++)
-        must_free(BASE_PFN + 4096 + 2 * i, 0);
-}
-
 /* One step of a worst-case workload. */
 static void worst_step(const char *wl, struct result *r)
 {
     if (!strcmp(wl, "join-mid") || !strcmp(wl, "join-edge")) {
-        join_rebuild(0, false);
+        join_rebuild();
         probe_free(joiner, 0); /* joins every B_j */
         r->frees++;
-    } else if (!strcmp(wl, "join-hot")) {
-        join_rebuild(0, true);
-        probe_free(joiner, 0); /* takes B_0 out of the cache, joins every B_j */
-        r->frees++;
-        buddy_set_hot_limit(&zone, 0);
-    } else if (!strcmp(wl, "batch-join")) {
-        batch_rebuild();
-        uint32_t pfn = probe_alloc(BUDDY_MAX_ORDER);
-        r->allocs++;
-        if (pfn == NO_PFN) {
-            fprintf(stderr, "bench: batch-join was refused\n");
-            exit(1);
-        }
-        must_free(pfn, BUDDY_MAX_ORDER);
-    } else if (!strcmp(wl, "batch-part")) {
-        uint32_t pfn = probe_alloc(2);
-        r->allocs++;
-        if (pfn != BASE_PFN + 4) {
-            fprintf(stderr, "bench: batch-part got %u\n", pfn);
-            exit(1);
-        }
-        must_free(pfn, 2);
-    } else if (!strcmp(wl, "fail-hot")) {
-        r->fails += probe_alloc(1) == NO_PFN;
-        r->allocs++;
     }
     r->probes++;
 }
 
 static bool is_worst(const char *wl)
 {
-    return !strcmp(wl, "join-mid") || !strcmp(wl, "join-edge") || !strcmp(wl, "join-hot") ||
-           !strcmp(wl, "batch-join") || !strcmp(wl, "batch-part") || !strcmp(wl, "fail-hot");
+    return !strcmp(wl, "join-mid") || !strcmp(wl, "join-edge");
 }
 
 /* Set up the state of a workload; nothing here depends on N. */
 static void setup(enum kind k, const char *wl)
 {
-    bool hot = strstr(wl, "nohot") == NULL && strcmp(wl, "split") != 0;
     zone_skip = strcmp(wl, "join-edge") ? 0 : 512;
-    reset(k, hot);
+    reset(k);
     nheld = used = 0;
     rng_state = 0x2545F4914F6CDD1Dull;
 
-    if (!strcmp(wl, "join-mid") || !strcmp(wl, "join-edge") || !strcmp(wl, "join-hot")) {
+    if (!strcmp(wl, "join-mid") || !strcmp(wl, "join-edge")) {
         join_setup(!strcmp(wl, "join-edge"));
-    } else if (!strcmp(wl, "batch-join")) {
-        batch_setup();
-    } else if (!strcmp(wl, "batch-part")) {
-        part_setup();
-    } else if (!strcmp(wl, "fail-hot")) {
-        fail_hot_setup();
     } else if (!strcmp(wl, "split")) {
         /* one order-10 block left free, the last one */
         for (uint32_t b = 0; b < NFRAMES / 1024 - 1; b++) {
@@ -472,8 +377,6 @@ static void setup(enum kind k, const char *wl)
         for (uint32_t i = nheld; i-- > 0;)
             if ((held[i].pfn & 1) == 0)
                 release(k, i);
-        if (k == K_BUDDY)
-            buddy_drain(&zone);
     } else if (!strncmp(wl, "occ90", 5)) {
         fill_all(k); /* then free a random 10% */
         while (used > NFRAMES * 9 / 10)
@@ -491,7 +394,7 @@ static void setup(enum kind k, const char *wl)
  * allocation and a free are equally likely (a random walk), below 50% we
  * only allocate, above 90% we only free. "mixed-swing" is harsher: it
  * allocates 3 times in 4 until 90%, then frees 3 times in 4 down to 50%,
- * and again, so the hot cache keeps overflowing and running dry. */
+ * and again. */
 static ALWAYS_INLINE void mixed_step(enum kind k, struct result *r)
 {
     uint32_t dice = rnd();
@@ -539,16 +442,6 @@ static ALWAYS_INLINE void mixed_step(enum kind k, struct result *r)
             }                                                                                      \
             r->allocs += n;                                                                        \
             r->frees += n;                                                                         \
-        } else if (!strcmp(wl, "refill")) {                                                        \
-            for (uint64_t i = 0; i < n; i++) { /* refill the cache, then give it all back */       \
-                uint32_t pfn = a_alloc(K, 0);                                                      \
-                a_free(K, pfn, 0);                                                                 \
-                if (K == K_BUDDY)                                                                  \
-                    buddy_drain(&zone);                                                            \
-            }                                                                                      \
-            r->allocs += n;                                                                        \
-            r->frees += n;                                                                         \
-            r->drains += n;                                                                        \
         } else if (!strcmp(wl, "fail") || !strcmp(wl, "full")) {                                   \
             unsigned order = wl[1] == 'a' ? 1 : 0; /* fail: order 1, full: order 0 */              \
             for (uint64_t i = 0; i < n; i++)                                                       \
@@ -595,20 +488,15 @@ static void run_loop(enum kind k, const char *wl, uint64_t n, struct result *r)
         loop_bitmap(wl, n, r);
 }
 
-static const char *const workloads[] = {
-    "order0",      "order0-nohot", "occ90",    "occ90-nohot", "mixed",      "mixed-nohot",
-    "mixed-swing", "split",        "refill",   "last",        "full",       "fail",
-    "join-mid",    "join-edge",    "join-hot", "batch-join",  "batch-part", "fail-hot"};
+static const char *const workloads[] = {"order0", "occ90", "mixed", "mixed-swing", "split",
+                                        "last",   "full",  "fail",  "join-mid",    "join-edge"};
 
 static bool applies(enum kind k, const char *wl)
 {
     if (is_worst(wl))
         return k == K_BUDDY;
     if (k == K_FREELIST)
-        return strncmp(wl, "mixed", 5) && strcmp(wl, "fail") && strcmp(wl, "refill") &&
-               !strstr(wl, "nohot");
-    if (k == K_BITMAP)
-        return strcmp(wl, "refill") && !strstr(wl, "nohot");
+        return strncmp(wl, "mixed", 5) && strcmp(wl, "fail");
     return true;
 }
 
@@ -640,19 +528,15 @@ static uint64_t steps_for(enum kind k, const char *wl)
     bool scans = k == K_BITMAP && strcmp(wl, "order0") != 0; /* ~1000 words per op */
     if (scans)
         return strncmp(wl, "mixed", 5) ? 20000 : 50000;
-    if (!strcmp(wl, "refill"))
-        return 500000;
     return 4000000;
 }
 
 static void print_table(void)
 {
     static const char *const what[] = {
-        "order0: order-0 alloc+free, empty zone", "  same, hot cache off",
-        "occ90: order-0, 90% full, random frees", "  same, hot cache off",
-        "mixed: orders 0-10, 50-90% full",        "  same, hot cache off",
-        "mixed-swing: 50->90->50% ... full",      "split: 1 free order-10 block, no cache",
-        "refill: cache refill + drain each step", "last: one free frame left (the last)",
+        "order0: order-0 alloc+free, empty zone", "occ90: order-0, 90% full, random frees",
+        "mixed: orders 0-10, 50-90% full",        "mixed-swing: 50->90->50% ... full",
+        "split: 1 free order-10 block",           "last: one free frame left (the last)",
         "full: order 0 from a full zone (fails)", "fail: order 1 on a checkerboard (fails)",
     };
     printf("zone: %u frames of 4 KiB (%u MiB); ns per op (one alloc or one free), best of 3\n",

@@ -3,12 +3,11 @@
  * The input picks a zone (base, size, the ranges handed over) and then a
  * sequence of operations: allocate an order, free the i-th held block,
  * misuse (free a frame the model knows is not a held block of that order,
- * free a block still carrying a foreign flag, add a range twice), drain, or
- * change the hot cache size. A reference model (which frames were handed
- * over, which are held by which block) predicts every answer, a refused
- * allocation included (no block of that order may be free, whatever the
- * hot cache holds); after each step buddy_check must pass and the counts
- * must match the model. At the end everything is freed and drained, and the
+ * free a block still carrying a foreign flag, add a range twice). A
+ * reference model (which frames were handed over, which are held by which
+ * block) predicts every answer, a refused allocation included (no block of
+ * that order may be free); after each step buddy_check must pass and the
+ * counts must match the model. At the end everything is freed, and the
  * free lists must be exactly the fully merged decomposition of the frames
  * handed over. Any disagreement abort()s. */
 #include <stdint.h>
@@ -17,6 +16,7 @@
 #include <string.h>
 
 #include "mem/buddy.h"
+#include "mem/buddy_check.h"
 
 #define FZ_MAXF 2048u
 
@@ -89,9 +89,8 @@ static void do_alloc(unsigned order)
     if (pfn == BUDDY_NO_PFN) {
         if (order == 0 && model_free != 0)
             FAIL("order 0 failed with %u frames free", model_free);
-        /* A refusal is final, whatever sits in the hot cache: no aligned
-         * block of this order may be wholly free (buddy_drain would join
-         * it). */
+        /* A refusal is exact: no aligned block of this order may be
+         * wholly free. */
         uint32_t n = 1u << order;
         for (uint32_t p = (base + n - 1) & ~(n - 1); p + n <= base + nframes; p += n) {
             uint32_t i = 0;
@@ -140,7 +139,7 @@ static void do_free_held(uint32_t h)
 
 /* Snapshot of everything a refused call must leave alone. */
 struct counts {
-    uint32_t area[BUDDY_NR_ORDERS], nr_free, nr_total, hot, misuse;
+    uint32_t area[BUDDY_NR_ORDERS], nr_free, nr_total, misuse;
 };
 static void get_counts(struct counts *c)
 {
@@ -148,7 +147,6 @@ static void get_counts(struct counts *c)
         c->area[k] = zone.area[k].count;
     c->nr_free = buddy_nr_free(&zone);
     c->nr_total = zone.nr_total;
-    c->hot = buddy_nr_hot(&zone);
     c->misuse = zone.nr_misuse;
 }
 static void expect_refused(const struct counts *before, int r, const char *what, uint32_t pfn)
@@ -263,7 +261,7 @@ static void do_add_range(uint32_t start, uint32_t count)
     model_total += count;
 }
 
-/* After freeing and draining everything, the lists must hold exactly the
+/* After freeing everything, the lists must hold exactly the
  * greedy decomposition of each run of handed-over frames. */
 static void check_fully_merged(void)
 {
@@ -315,7 +313,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     for (unsigned steps = 0; in_left > 0 && steps < 2000; steps++) {
         uint32_t op = next_byte();
-        switch (op % 10) {
+        switch (op % 8) {
         case 0:
         case 1:
         case 2: /* mostly small orders, sometimes an illegal one */
@@ -337,21 +335,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             do_free_any(pfn, next_byte() % 13);
             break;
         }
-        case 7:
+        default:
             if (nheld && (op & 0x10))
                 do_free_busy(next_u16() % nheld);
             else
                 do_add_range(base + next_u16() % (nframes + 8) - 4, next_byte());
-            break;
-        case 8:
-            buddy_drain(&zone);
-            if (buddy_nr_hot(&zone) || zone.batch_n)
-                FAIL("drain left %u frames", buddy_nr_hot(&zone));
-            break;
-        default:
-            buddy_set_hot_limit(&zone, next_byte() % (BUDDY_HOT_MAX + 8));
-            if (zone.hot_count > zone.hot_limit || zone.hot_limit > BUDDY_HOT_MAX)
-                FAIL("hot cache over its limit");
             break;
         }
         check_zone("step");
@@ -359,7 +347,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     while (nheld)
         do_free_held(nheld - 1);
-    buddy_drain(&zone);
     check_zone("free-all");
     if (model_free != model_total)
         FAIL("free-all: %u of %u free", model_free, model_total);
