@@ -19,8 +19,9 @@ static const char *const break_points[] = {
 };
 
 static const char *const kheap_modes[] = {"debug", "fast", NULL};
+static const char *const on_off[] = {"on", "off", NULL};
 
-enum { OPT_TEST, OPT_BREAK, OPT_KHEAP, OPT_SWAP };
+enum { OPT_TEST, OPT_BREAK, OPT_KHEAP, OPT_SWAP, OPT_HOT };
 static struct cmdline_opt options[] = {
     [OPT_TEST] = {.key = "test", .choices = ktest_names, .help = "run an in-kernel test scenario"},
     [OPT_BREAK] = {.key = "break",
@@ -31,6 +32,9 @@ static struct cmdline_opt options[] = {
     [OPT_KHEAP] = {.key = "kheap",
                    .choices = kheap_modes,
                    .help = "kernel heap checks (default debug)"},
+    [OPT_HOT] = {.key = "hot",
+                 .choices = on_off,
+                 .help = "the hot-frame cache in front of the buddy lists (default on)"},
 };
 #define NOPTIONS (sizeof options / sizeof options[0])
 
@@ -81,6 +85,11 @@ const char *params_swap(void)
 bool params_kheap_debug(void)
 {
     return !options[OPT_KHEAP].set || strcmp(options[OPT_KHEAP].value, "debug") == 0;
+}
+
+bool params_hot(void)
+{
+    return !options[OPT_HOT].set || strcmp(options[OPT_HOT].value, "on") == 0;
 }
 
 bool params_break_at(const char *point)

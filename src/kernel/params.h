@@ -4,6 +4,7 @@
  *                   (gdt, pmm, paging; see docs/)
  *   kheap=debug|fast kernel heap red zones and poisoning (default debug)
  *   swap=off|hdX,N  which swap partition to use (default: the first valid one)
+ *   hot=on|off      the hot-frame cache in front of the buddy lists (default on)
  */
 #ifndef KERNEL_PARAMS_H
 #define KERNEL_PARAMS_H
@@ -21,6 +22,8 @@ void debug_break(const char *point);
 const char *params_swap(void);
 /* False only with kheap=fast. */
 bool params_kheap_debug(void);
+/* False only with hot=off. */
+bool params_hot(void);
 /* True if break= names point. */
 bool params_break_at(const char *point);
 

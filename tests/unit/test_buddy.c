@@ -8,6 +8,7 @@
 
 #include "mem/buddy.h"
 #include "mem/buddy_check.h"
+#include "mem/buddy_hot.h"
 
 /* expect_* (tests/unit/unit.h) instead of ck_assert_* in the hot loops. */
 
@@ -706,13 +707,24 @@ END_TEST
 
 /* ---- random operations against a reference model ----------------------- */
 
-/* The model: which frames were handed over, which are held (and by which
- * block), and the list of held blocks. */
+/* The allocator under test is the zone behind a hot-frame cache, which the
+ * test turns on and off and drains at random: everything must hold with
+ * the cache and without it. The model: which frames were handed over,
+ * which are held (and by which block), and the list of held blocks. */
 #define RZ_BASE   3001u
 #define RZ_FRAMES 5000u
 static uint8_t avail[RZ_FRAMES];
 static uint32_t owner[RZ_FRAMES]; /* 1 + index in held[], or 0 */
 static uint32_t nheld, model_free;
+static struct buddy_hot model_hot;
+
+static void assert_hot_ok(const struct buddy_hot *h)
+{
+    struct buddy_error why;
+    int r = buddy_hot_check(h, &why);
+    expect_msg(r == 0, "buddy_hot_check: %s at pfn %u order %u", buddy_error_name(why.reason),
+               why.pfn, why.order);
+}
 
 static unsigned random_order(void)
 {
@@ -734,10 +746,15 @@ static bool model_has_free_block(unsigned k)
     return false;
 }
 
-static void model_free_block(struct buddy_zone *z, uint32_t h)
+static void model_free_block(struct buddy_hot *c, uint32_t h)
 {
     uint32_t pfn = held[h].pfn, n = 1u << held[h].order;
-    expect_int_eq(buddy_free(z, pfn, held[h].order), 0);
+    /* mostly through the cache, sometimes straight to the lists: a block
+     * from either may go back to either */
+    if (rnd() % 16 == 0)
+        expect_int_eq(buddy_free(c->zone, pfn, held[h].order), 0);
+    else
+        expect_int_eq(buddy_hot_free(c, pfn, held[h].order), 0);
     for (uint32_t i = 0; i < n; i++)
         owner[pfn - RZ_BASE + i] = 0;
     model_free += n;
@@ -751,9 +768,10 @@ static void model_free_block(struct buddy_zone *z, uint32_t h)
 }
 
 /* A free that the model knows is wrong must be refused, changing nothing. */
-static void try_misuse(struct buddy_zone *z)
+static void try_misuse(struct buddy_hot *c)
 {
-    uint32_t pfn, order, before_free = buddy_nr_free(z);
+    const struct buddy_zone *z = c->zone;
+    uint32_t pfn, order, before_free = buddy_hot_nr_free(c), before_hot = c->count;
     uint32_t counts[BUDDY_NR_ORDERS];
     for (unsigned k = 0; k <= BUDDY_MAX_ORDER; k++)
         counts[k] = buddy_free_blocks(z, k);
@@ -791,13 +809,14 @@ static void try_misuse(struct buddy_zone *z)
         expect_reason = BUDDY_E_OUT_OF_ZONE;
         break;
     }
-    expect_int_eq(buddy_free(z, pfn, order), -EINVAL);
+    expect_int_eq(buddy_hot_free(c, pfn, order), -EINVAL);
     if (expect_reason >= 0)
         expect_int_eq(z->err.reason, expect_reason);
-    else /* a free frame: a free head, or inside a free block */
+    else /* a free frame: a free head, a cached frame, or inside a free block */
         expect(z->err.reason == BUDDY_E_DOUBLE_FREE || z->err.reason == BUDDY_E_INSIDE_FREE);
     expect_uint_eq(z->err.pfn, pfn);
-    expect_uint_eq(buddy_nr_free(z), before_free);
+    expect_uint_eq(buddy_hot_nr_free(c), before_free);
+    expect_uint_eq(c->count, before_hot);
     for (unsigned k = 0; k <= BUDDY_MAX_ORDER; k++)
         expect_uint_eq(buddy_free_blocks(z, k), counts[k]);
 }
@@ -805,6 +824,7 @@ static void try_misuse(struct buddy_zone *z)
 START_TEST(test_random_against_model)
 {
     struct buddy_zone *z = setup(RZ_BASE, RZ_FRAMES);
+    struct buddy_hot *c = &model_hot;
     /* three ranges with holes and odd edges */
     static const uint32_t ranges[][2] = {
         {RZ_BASE, 1500}, {RZ_BASE + 1503, 2000}, {RZ_BASE + 3600, 1399}};
@@ -816,12 +836,13 @@ START_TEST(test_random_against_model)
         memset(avail + ranges[r][0] - RZ_BASE, 1, ranges[r][1]);
         model_free += ranges[r][1];
     }
+    buddy_hot_init(c, z, true);
     const uint32_t total = model_free;
     take_snapshot(z, &snap_a);
     rng_state = 0x9E3779B9u;
 
     const uint32_t OPS = 1500000;
-    uint32_t allocs = 0, frees = 0, fails = 0, misuses = 0, checked_fails = 0;
+    uint32_t allocs = 0, frees = 0, fails = 0, misuses = 0, checked_fails = 0, hot_ops = 0;
     bool filling = true;
     for (uint32_t op = 0; op < OPS; op++) {
         uint32_t used = total - model_free;
@@ -831,18 +852,24 @@ START_TEST(test_random_against_model)
             filling = true;
         uint32_t dice = rnd() % 100;
         if (dice < 2) {
-            try_misuse(z);
+            try_misuse(c);
             misuses++;
+        } else if (dice < 3) {
+            if (rnd() % 8 == 0)
+                buddy_hot_set(c, !c->on);
+            else
+                buddy_hot_drain(c);
+            hot_ops++;
         } else if (nheld > 0 && (filling ? dice < 30 : dice < 70)) {
-            model_free_block(z, rnd() % nheld);
+            model_free_block(c, rnd() % nheld);
             frees++;
         } else {
             unsigned k = random_order();
-            uint32_t pfn = buddy_alloc(z, k);
+            uint32_t pfn = buddy_hot_alloc(c, k);
             if (pfn == BUDDY_NO_PFN) {
                 fails++;
-                /* a refusal is exact: no free aligned block of this
-                 * order may exist anywhere */
+                /* a refusal is exact, cache or not: no free aligned
+                 * block of this order may exist anywhere */
                 if (k == 0)
                     expect_uint_eq(model_free, 0);
                 else if ((fails & 7) == 0) {
@@ -869,22 +896,25 @@ START_TEST(test_random_against_model)
                 allocs++;
             }
         }
-        expect_uint_eq(buddy_nr_free(z), model_free);
-        expect_uint_eq(buddy_nr_used(z), total - model_free);
+        expect_uint_eq(buddy_hot_nr_free(c), model_free);
+        expect_uint_eq(buddy_nr_used(z), total - model_free + c->count);
         if (op % 32 == 0)
-            assert_ok(z);
+            assert_hot_ok(c);
     }
-    assert_ok(z);
+    assert_hot_ok(c);
     expect_uint_gt(allocs, 400000);
     expect_uint_gt(frees, 400000);
     expect_uint_gt(fails, 1000);
     expect_uint_gt(checked_fails, 100);
     expect_uint_gt(misuses, 20000);
+    expect_uint_gt(hot_ops, 10000);
+    expect_uint_gt(c->nr_spill, 1000);
     while (nheld > 0)
-        model_free_block(z, nheld - 1);
+        model_free_block(c, nheld - 1);
+    buddy_hot_drain(c);
     take_snapshot(z, &snap_b);
     assert_same_snapshot(&snap_a, &snap_b);
-    assert_ok(z);
+    assert_hot_ok(c);
 }
 END_TEST
 
