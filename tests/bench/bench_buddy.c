@@ -1,5 +1,9 @@
-/* Benchmark of the buddy allocator against two baselines, in one run:
+/* Benchmark of the buddy allocator, with and without its hot-frame cache,
+ * against two baselines, in one run:
  *
+ *   hot       the buddy allocator behind its hot-frame cache (buddy_hot_alloc,
+ *             buddy_hot_free): what the kernel runs by default;
+ *   buddy     the buddy allocator alone (buddy_alloc, buddy_free): hot=off;
  *   freelist  a single-page free list (next index per frame): the simplest
  *             real kernel allocator, O(1), no orders, no checks;
  *   bitmap    one bit per frame, first fit scanning 32-bit words from the
@@ -10,8 +14,8 @@
  *
  *   bench_buddy                      print the whole table (wall clock)
  *   bench_buddy WORKLOAD N [ALLOC]   set up WORKLOAD once, then run N steps of
- *                                    its loop with ALLOC (buddy, freelist or
- *                                    bitmap; default buddy), for callgrind
+ *                                    its loop with ALLOC (hot, buddy, freelist
+ *                                    or bitmap; default hot), for callgrind
  *                                    (see tests/bench/callgrind.sh)
  *
  * One "op" is one allocation attempt or one free. */
@@ -25,6 +29,7 @@
 
 #include "mem/buddy.h"
 #include "mem/buddy_check.h"
+#include "mem/buddy_hot.h"
 
 #define NFRAMES       32768u /* 128 MiB */
 #define BASE_PFN      4096u  /* the zone starts at 16 MiB */
@@ -135,13 +140,14 @@ NOINLINE static int bitmap_free(struct bitmap *b, uint32_t pfn, unsigned order)
     return 0;
 }
 
-/* ---- one interface over the three -------------------------------------- */
+/* ---- one interface over the four ---------------------------------------- */
 
-enum kind { K_BUDDY, K_FREELIST, K_BITMAP };
-static const char *const kind_name[] = {"buddy", "freelist", "bitmap"};
+enum kind { K_HOT, K_BUDDY, K_FREELIST, K_BITMAP, NR_KINDS };
+static const char *const kind_name[] = {"hot", "buddy", "freelist", "bitmap"};
 
 static struct page mem_map[NFRAMES];
 static struct buddy_zone zone;
+static struct buddy_hot cache; /* in front of zone, on for K_HOT only */
 static struct freelist flist;
 static struct bitmap bmap;
 
@@ -149,6 +155,8 @@ static struct bitmap bmap;
 static ALWAYS_INLINE uint32_t a_alloc(enum kind k, unsigned order)
 {
     switch (k) {
+    case K_HOT:
+        return buddy_hot_alloc(&cache, order);
     case K_BUDDY:
         return buddy_alloc(&zone, order);
     case K_FREELIST:
@@ -162,6 +170,9 @@ static ALWAYS_INLINE void a_free(enum kind k, uint32_t pfn, unsigned order)
 {
     int r;
     switch (k) {
+    case K_HOT:
+        r = buddy_hot_free(&cache, pfn, order);
+        break;
     case K_BUDDY:
         r = buddy_free(&zone, pfn, order);
         break;
@@ -183,9 +194,11 @@ static uint32_t zone_skip; /* join-edge: the zone starts this many frames later 
 static void reset(enum kind k)
 {
     switch (k) {
+    case K_HOT:
     case K_BUDDY:
         buddy_init(&zone, mem_map, BASE_PFN + zone_skip, NFRAMES - zone_skip);
         buddy_add_range(&zone, BASE_PFN + zone_skip, NFRAMES - zone_skip);
+        buddy_hot_init(&cache, &zone, k == K_HOT);
         break;
     case K_FREELIST:
         freelist_init(&flist);
@@ -244,16 +257,25 @@ static void fill_all(enum kind k)
         hold(pfn, 0);
 }
 
-/* ---- worst cases (buddy only) -------------------------------------------
+/* ---- worst cases ---------------------------------------------------------
  * Each of these workloads is about one call per loop step, the most
  * expensive one the allocator can be driven into; the rest of the step puts
  * the state back. That call goes through probe_alloc / probe_free, so that
- * callgrind.sh can count it apart (the probe's inclusive cost minus its own). */
+ * callgrind.sh can count it apart (the probe's inclusive cost minus its own).
+ * join-* are calls of the buddy allocator alone, drain-* and spill-join
+ * calls through the cache. */
 
-NOINLINE static int probe_free(uint32_t pfn, unsigned order)
+NOINLINE static uint32_t probe_alloc(enum kind k, unsigned order)
 {
-    int r = buddy_free(&zone, pfn, order);
+    uint32_t pfn = k == K_HOT ? buddy_hot_alloc(&cache, order) : buddy_alloc(&zone, order);
     __asm__ volatile("" ::: "memory"); /* a real call, not a tail jump */
+    return pfn;
+}
+
+NOINLINE static int probe_free(enum kind k, uint32_t pfn, unsigned order)
+{
+    int r = k == K_HOT ? buddy_hot_free(&cache, pfn, order) : buddy_free(&zone, pfn, order);
+    __asm__ volatile("" ::: "memory");
     return r;
 }
 
@@ -328,20 +350,112 @@ static void join_rebuild(void)
     }
 }
 
+/* Put the frame at pfn, taken from the lists, into the cache. */
+static void cache_frame(uint32_t pfn)
+{
+    if (buddy_hot_free(&cache, pfn, 0) != 0 || cache.count == 0) {
+        fprintf(stderr, "bench: frame %u not cached\n", pfn);
+        exit(1);
+    }
+}
+
+/* drain-fail: the cache full of frames whose buddies are all taken, the
+ * lists empty. An order-1 request: the lists refuse, the cache gives its
+ * BUDDY_HOT_HIGH frames back (none joins anything), the lists refuse
+ * again. Afterwards the frames, now on list 0, go back into the cache. */
+static void drain_fail_setup(void)
+{
+    fill_all(K_BUDDY);
+    for (uint32_t i = 0; i < BUDDY_HOT_HIGH; i++)
+        cache_frame(BASE_PFN + 2 * i);
+}
+
+static void drain_fail_rebuild(void)
+{
+    uint32_t pfn[BUDDY_HOT_HIGH];
+    for (uint32_t i = 0; i < BUDDY_HOT_HIGH; i++)
+        pfn[i] = must_alloc(0);
+    for (uint32_t i = 0; i < BUDDY_HOT_HIGH; i++)
+        cache_frame(pfn[i]);
+}
+
+/* drain-join and spill-join: the cache holds the first frame of each
+ * order-10 region (the zone has BUDDY_HOT_HIGH of them), the oldest in
+ * region 0. The rest of each region's lower half is free, as one block of
+ * each order 0..8; its upper half is taken. Given back, each cached frame
+ * joins 9 times, up to the region's lower half, the most a frame can join
+ * without making an order-10 block. drain-join asks for order 10: the
+ * lists refuse, the whole cache is given back, the lists refuse again.
+ * spill-join frees one more frame into the full cache, which gives back
+ * its BUDDY_HOT_BATCH oldest frames. */
+#define NREGIONS (NFRAMES / 1024)
+_Static_assert(NREGIONS == BUDDY_HOT_HIGH, "one cached frame per region");
+
+static void region_setup(void)
+{
+    fill_all(K_BUDDY);
+    for (uint32_t r = 0; r < NREGIONS; r++) {
+        uint32_t region = BASE_PFN + 1024 * r;
+        for (uint32_t f = region + 1; f < region + 512; f++)
+            must_free(f, 0);
+        cache_frame(region);
+    }
+}
+
+/* After a drain the lists hold one order-9 block per region. Split each in
+ * turn: taking order 0 splits the only order-9 block left at the front of
+ * the list, then its pieces are held aside so that the next order-0
+ * request has to split the next region. */
+static void region_rebuild(void)
+{
+    uint32_t first[NREGIONS], piece[NREGIONS][BUDDY_MAX_ORDER - 1];
+    buddy_hot_drain(&cache);
+    for (uint32_t r = 0; r < NREGIONS; r++) {
+        first[r] = must_alloc(0);
+        for (unsigned j = 0; j < BUDDY_MAX_ORDER - 1; j++)
+            piece[r][j] = must_alloc(j);
+    }
+    for (uint32_t r = 0; r < NREGIONS; r++)
+        for (unsigned j = 0; j < BUDDY_MAX_ORDER - 1; j++)
+            must_free(piece[r][j], j);
+    /* cached from the lowest region up, so region 0's frame is the oldest */
+    for (uint32_t r = 0; r < NREGIONS; r++)
+        for (uint32_t i = 0; i < NREGIONS; i++)
+            if (first[i] == BASE_PFN + 1024 * r)
+                cache_frame(first[i]);
+}
+
 /* One step of a worst-case workload. */
 static void worst_step(const char *wl, struct result *r)
 {
     if (!strcmp(wl, "join-mid") || !strcmp(wl, "join-edge")) {
         join_rebuild();
-        probe_free(joiner, 0); /* joins every B_j */
+        probe_free(K_BUDDY, joiner, 0); /* joins every B_j */
         r->frees++;
+    } else if (!strcmp(wl, "drain-fail")) {
+        r->fails += probe_alloc(K_HOT, 1) == NO_PFN;
+        r->allocs++;
+        drain_fail_rebuild();
+    } else if (!strcmp(wl, "drain-join")) {
+        r->fails += probe_alloc(K_HOT, BUDDY_MAX_ORDER) == NO_PFN;
+        r->allocs++;
+        region_rebuild();
+    } else if (!strcmp(wl, "spill-join")) {
+        probe_free(K_HOT, BASE_PFN + 512, 0); /* a frame of region 0's upper half */
+        r->frees++;
+        if (buddy_hot_alloc(&cache, 0) != BASE_PFN + 512) { /* taken back */
+            fprintf(stderr, "bench: spill-join lost its frame\n");
+            exit(1);
+        }
+        region_rebuild();
     }
     r->probes++;
 }
 
 static bool is_worst(const char *wl)
 {
-    return !strcmp(wl, "join-mid") || !strcmp(wl, "join-edge");
+    return !strcmp(wl, "join-mid") || !strcmp(wl, "join-edge") || !strncmp(wl, "drain-", 6) ||
+           !strcmp(wl, "spill-join");
 }
 
 /* Set up the state of a workload; nothing here depends on N. */
@@ -354,6 +468,10 @@ static void setup(enum kind k, const char *wl)
 
     if (!strcmp(wl, "join-mid") || !strcmp(wl, "join-edge")) {
         join_setup(!strcmp(wl, "join-edge"));
+    } else if (!strcmp(wl, "drain-fail")) {
+        drain_fail_setup();
+    } else if (!strcmp(wl, "drain-join") || !strcmp(wl, "spill-join")) {
+        region_setup();
     } else if (!strcmp(wl, "split")) {
         /* one order-10 block left free, the last one */
         for (uint32_t b = 0; b < NFRAMES / 1024 - 1; b++) {
@@ -377,6 +495,7 @@ static void setup(enum kind k, const char *wl)
         for (uint32_t i = nheld; i-- > 0;)
             if ((held[i].pfn & 1) == 0)
                 release(k, i);
+        buddy_hot_drain(&cache); /* a refusal with nothing cached */
     } else if (!strncmp(wl, "occ90", 5)) {
         fill_all(k); /* then free a random 10% */
         while (used > NFRAMES * 9 / 10)
@@ -442,6 +561,15 @@ static ALWAYS_INLINE void mixed_step(enum kind k, struct result *r)
             }                                                                                      \
             r->allocs += n;                                                                        \
             r->frees += n;                                                                         \
+        } else if (!strcmp(wl, "refill")) {                                                        \
+            for (uint64_t i = 0; i < n; i++) { /* refill the cache, then give it all back */       \
+                uint32_t pfn = a_alloc(K, 0);                                                      \
+                a_free(K, pfn, 0);                                                                 \
+                buddy_hot_drain(&cache);                                                           \
+            }                                                                                      \
+            r->allocs += n;                                                                        \
+            r->frees += n;                                                                         \
+            r->drains += n;                                                                        \
         } else if (!strcmp(wl, "fail") || !strcmp(wl, "full")) {                                   \
             unsigned order = wl[1] == 'a' ? 1 : 0; /* fail: order 1, full: order 0 */              \
             for (uint64_t i = 0; i < n; i++)                                                       \
@@ -461,13 +589,16 @@ static ALWAYS_INLINE void mixed_step(enum kind k, struct result *r)
         }                                                                                          \
     }
 
+DEFINE_LOOPS(K_HOT, hot)
 DEFINE_LOOPS(K_BUDDY, buddy)
 DEFINE_LOOPS(K_FREELIST, freelist)
 DEFINE_LOOPS(K_BITMAP, bitmap)
 
 static void mixed_warmup(enum kind k)
 {
-    if (k == K_BUDDY)
+    if (k == K_HOT)
+        mixed_warmup_hot();
+    else if (k == K_BUDDY)
         mixed_warmup_buddy();
     else if (k == K_FREELIST)
         mixed_warmup_freelist();
@@ -480,7 +611,9 @@ static void run_loop(enum kind k, const char *wl, uint64_t n, struct result *r)
     if (is_worst(wl)) {
         for (uint64_t i = 0; i < n; i++)
             worst_step(wl, r);
-    } else if (k == K_BUDDY)
+    } else if (k == K_HOT)
+        loop_hot(wl, n, r);
+    else if (k == K_BUDDY)
         loop_buddy(wl, n, r);
     else if (k == K_FREELIST)
         loop_freelist(wl, n, r);
@@ -488,13 +621,16 @@ static void run_loop(enum kind k, const char *wl, uint64_t n, struct result *r)
         loop_bitmap(wl, n, r);
 }
 
-static const char *const workloads[] = {"order0", "occ90", "mixed", "mixed-swing", "split",
-                                        "last",   "full",  "fail",  "join-mid",    "join-edge"};
+static const char *const workloads[] = {
+    "order0", "occ90",  "mixed",    "mixed-swing", "split",      "last",       "full",
+    "fail",   "refill", "join-mid", "join-edge",   "drain-fail", "drain-join", "spill-join"};
 
 static bool applies(enum kind k, const char *wl)
 {
     if (is_worst(wl))
-        return k == K_BUDDY;
+        return k == (!strncmp(wl, "join-", 5) ? K_BUDDY : K_HOT);
+    if (!strcmp(wl, "refill"))
+        return k == K_HOT;
     if (k == K_FREELIST)
         return strncmp(wl, "mixed", 5) && strcmp(wl, "fail");
     return true;
@@ -528,6 +664,8 @@ static uint64_t steps_for(enum kind k, const char *wl)
     bool scans = k == K_BITMAP && strcmp(wl, "order0") != 0; /* ~1000 words per op */
     if (scans)
         return strncmp(wl, "mixed", 5) ? 20000 : 50000;
+    if (!strcmp(wl, "refill"))
+        return 500000;
     return 4000000;
 }
 
@@ -538,32 +676,36 @@ static void print_table(void)
         "mixed: orders 0-10, 50-90% full",        "mixed-swing: 50->90->50% ... full",
         "split: 1 free order-10 block",           "last: one free frame left (the last)",
         "full: order 0 from a full zone (fails)", "fail: order 1 on a checkerboard (fails)",
+        "refill: cache refill + drain each step",
     };
     printf("zone: %u frames of 4 KiB (%u MiB); ns per op (one alloc or one free), best of 3\n",
            NFRAMES, NFRAMES / 256);
-    printf("%-42s %9s %9s %9s %9s %9s\n", "workload", "buddy", "freelist", "bitmap", "fl/buddy",
-           "bm/buddy");
+    printf("%-42s %9s %9s %9s %9s %10s %9s %9s\n", "workload", "hot", "buddy", "freelist", "bitmap",
+           "buddy/hot", "fl/hot", "bm/hot");
     for (unsigned w = 0; w < sizeof(workloads) / sizeof(workloads[0]); w++) {
         if (is_worst(workloads[w]))
             continue; /* single calls: see tests/bench/callgrind.sh */
-        double t[3];
-        for (int k = 0; k < 3; k++)
+        double t[NR_KINDS];
+        for (int k = 0; k < NR_KINDS; k++)
             t[k] = applies((enum kind)k, workloads[w])
                        ? measure((enum kind)k, workloads[w], steps_for((enum kind)k, workloads[w]))
                        : -1;
-        printf("%-42s %9.2f", what[w], t[0]);
-        for (int k = 1; k < 3; k++)
+        printf("%-42s", what[w]);
+        for (int k = 0; k < NR_KINDS; k++)
             t[k] < 0 ? printf(" %9s", "-") : printf(" %9.2f", t[k]);
-        for (int k = 1; k < 3; k++)
-            t[k] < 0 ? printf(" %9s", "-") : printf(" %8.2fx", t[k] / t[0]);
+        for (int k = 1; k < NR_KINDS; k++)
+            t[k] < 0 ? printf(" %*s", k == 1 ? 10 : 9, "-")
+                     : printf(" %*.2fx", k == 1 ? 9 : 8, t[k] / t[0]);
         printf("\n");
     }
-    printf("\nmetadata per frame: buddy %zu bytes (struct page) + %.4f (zone header %zu bytes / %u "
-           "frames);"
-           " freelist 4 bytes; bitmap 0.125 bytes\n",
-           sizeof(struct page), (double)sizeof(struct buddy_zone) / NFRAMES,
-           sizeof(struct buddy_zone), NFRAMES);
-    printf("fl/buddy, bm/buddy: baseline time / buddy time (above 1: buddy is faster)\n");
+    printf("\nhot: buddy with its hot-frame cache (the default); buddy: without it (hot=off)\n");
+    printf("metadata per frame: buddy %zu bytes (struct page) + %.4f (zone and cache headers, "
+           "%zu bytes / %u frames); freelist 4 bytes; bitmap 0.125 bytes\n",
+           sizeof(struct page),
+           (double)(sizeof(struct buddy_zone) + sizeof(struct buddy_hot)) / NFRAMES,
+           sizeof(struct buddy_zone) + sizeof(struct buddy_hot), NFRAMES);
+    printf("buddy/hot, fl/hot, bm/hot: that allocator's time / the time with the cache "
+           "(above 1: the cache is faster)\n");
 }
 
 int main(int argc, char **argv)
@@ -573,7 +715,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (argc < 3) {
-        fprintf(stderr, "usage: %s [WORKLOAD N [buddy|freelist|bitmap]]\nworkloads:", argv[0]);
+        fprintf(stderr, "usage: %s [WORKLOAD N [hot|buddy|freelist|bitmap]]\nworkloads:", argv[0]);
         for (unsigned w = 0; w < sizeof(workloads) / sizeof(workloads[0]); w++)
             fprintf(stderr, " %s", workloads[w]);
         fprintf(stderr, "\n");
@@ -581,11 +723,11 @@ int main(int argc, char **argv)
     }
     const char *wl = argv[1];
     uint64_t n = strtoull(argv[2], NULL, 10);
-    enum kind k = K_BUDDY;
+    enum kind k = K_HOT;
     if (argc > 3) {
-        for (k = 0; k < 3 && strcmp(argv[3], kind_name[k]); k++)
+        for (k = 0; k < NR_KINDS && strcmp(argv[3], kind_name[k]); k++)
             ;
-        if (k == 3) {
+        if (k == NR_KINDS) {
             fprintf(stderr, "unknown allocator %s\n", argv[3]);
             return 2;
         }
@@ -610,8 +752,8 @@ int main(int argc, char **argv)
     if (r.used_sum)
         printf(" mean_occupancy=%.1f%%", 100.0 * (double)r.used_sum / (double)n / NFRAMES);
     printf("\n");
-    if (k == K_BUDDY && buddy_check(&zone) != 0) {
-        fprintf(stderr, "bench: buddy_check failed\n");
+    if ((k == K_HOT || k == K_BUDDY) && buddy_hot_check(&cache, NULL) != 0) {
+        fprintf(stderr, "bench: buddy_hot_check failed\n");
         return 1;
     }
     return 0;
