@@ -10,7 +10,7 @@
 
 #include "mem/buddy.h"
 
-#define BUDDY_HOT_HIGH  32 /* most frames the cache holds */
+#define BUDDY_HOT_HIGH  32 /* a free that fills the cache to this many gives a batch back */
 #define BUDDY_HOT_BATCH 8  /* frames moved between the cache and the lists at once */
 
 struct buddy_hot {
@@ -19,7 +19,7 @@ struct buddy_hot {
     uint32_t count;                 /* frames held: frame[0] .. frame[count - 1] */
     uint32_t frame[BUDDY_HOT_HIGH]; /* their pfns; the last one was freed last */
     uint32_t nr_refill;             /* batches taken from the lists */
-    uint32_t nr_spill;              /* batches given back because the cache was full */
+    uint32_t nr_spill;              /* batches given back because the cache filled up */
     uint32_t nr_drain;              /* times the whole cache was given back */
 };
 

@@ -359,37 +359,40 @@ static void cache_frame(uint32_t pfn)
     }
 }
 
+/* The most frames the cache holds between calls: one more fills it. */
+#define NCACHED (BUDDY_HOT_HIGH - 1)
+
 /* drain-fail: the cache full of frames whose buddies are all taken, the
  * lists empty. An order-1 request: the lists refuse, the cache gives its
- * BUDDY_HOT_HIGH frames back (none joins anything), the lists refuse
- * again. Afterwards the frames, now on list 0, go back into the cache. */
+ * NCACHED frames back (none joins anything), the lists refuse again.
+ * Afterwards the frames, now on list 0, go back into the cache. */
 static void drain_fail_setup(void)
 {
     fill_all(K_BUDDY);
-    for (uint32_t i = 0; i < BUDDY_HOT_HIGH; i++)
+    for (uint32_t i = 0; i < NCACHED; i++)
         cache_frame(BASE_PFN + 2 * i);
 }
 
 static void drain_fail_rebuild(void)
 {
-    uint32_t pfn[BUDDY_HOT_HIGH];
-    for (uint32_t i = 0; i < BUDDY_HOT_HIGH; i++)
+    uint32_t pfn[NCACHED];
+    for (uint32_t i = 0; i < NCACHED; i++)
         pfn[i] = must_alloc(0);
-    for (uint32_t i = 0; i < BUDDY_HOT_HIGH; i++)
+    for (uint32_t i = 0; i < NCACHED; i++)
         cache_frame(pfn[i]);
 }
 
-/* drain-join and spill-join: the cache holds the first frame of each
- * order-10 region (the zone has BUDDY_HOT_HIGH of them), the oldest in
- * region 0. The rest of each region's lower half is free, as one block of
- * each order 0..8; its upper half is taken. Given back, each cached frame
+/* drain-join and spill-join: the cache holds the first frame of each of
+ * the first NCACHED order-10 regions, the oldest in region 0. The rest of
+ * each such region's lower half is free, as one block of each order 0..8;
+ * its upper half is taken, and so is every other region. Given back, each cached frame
  * joins 9 times, up to the region's lower half, the most a frame can join
  * without making an order-10 block. drain-join asks for order 10: the
  * lists refuse, the whole cache is given back, the lists refuse again.
  * spill-join frees one more frame into the full cache, which gives back
  * its BUDDY_HOT_BATCH oldest frames. */
-#define NREGIONS (NFRAMES / 1024)
-_Static_assert(NREGIONS == BUDDY_HOT_HIGH, "one cached frame per region");
+#define NREGIONS NCACHED
+_Static_assert(NREGIONS <= NFRAMES / 1024, "one cached frame per region");
 
 static void region_setup(void)
 {

@@ -135,8 +135,8 @@ table() {
         case $wl in
         join-mid) what="free joining 10 orders, each buddy mid-list" ;;
         join-edge) what="same at the zone edge: 9 orders, bounds checked" ;;
-        drain-fail) what="hot: refusal after draining 32 frames, no joins" ;;
-        drain-join) what="hot: refusal after draining 32 frames, 9 joins each" ;;
+        drain-fail) what="hot: refusal after draining 31 frames, no joins" ;;
+        drain-join) what="hot: refusal after draining 31 frames, 9 joins each" ;;
         spill-join) what="hot: free into a full cache, 8 spilled, 9 joins each" ;;
         esac
         printf "%-14s %-52s %11s\n" "$wl" "$what" "$pp"
