@@ -20,6 +20,11 @@
  * or outside the zone. Both directions take at most BUDDY_MAX_ORDER steps,
  * whatever the size of memory.
  *
+ * "The smallest non-empty list of order >= k" is found without looking at
+ * each list: bit j of z->nonempty is set while list j holds a block, so it
+ * is the lowest set bit of nonempty >> k (__builtin_ctz, one instruction),
+ * and no bit at all means the allocation fails at once.
+ *
  * The descriptors (struct page, 16 bytes per frame) carry the state. Only
  * the first frame of a block, its head, is marked: PG_FREE and its order if
  * the block is free, PG_HEAD and its order if it is allocated. The other
@@ -65,6 +70,7 @@ static inline void list_add(struct buddy_zone *z, uint32_t idx, unsigned order)
         z->map[area->head].prev = idx;
     area->head = idx;
     area->count++;
+    z->nonempty |= 1u << order;
 }
 
 /* Take the free block whose head is p off the list of `order`. The head
@@ -79,7 +85,8 @@ static inline void list_del(struct buddy_zone *z, struct page *p, unsigned order
         area->head = p->next;
     if (p->next != BUDDY_NIL)
         z->map[p->next].prev = p->prev;
-    area->count--;
+    if (--area->count == 0)
+        z->nonempty &= ~(1u << order);
     p->flags = 0;
 }
 
@@ -91,14 +98,14 @@ uint32_t buddy_alloc(struct buddy_zone *z, unsigned order)
         record(z, BUDDY_E_BAD_ORDER, BUDDY_NO_PFN, order, BUDDY_NO_PFN);
         return BUDDY_NO_PFN;
     }
-    /* The smallest order, from the one asked for up, with a free block. */
-    unsigned k = order;
-    while (k <= BUDDY_MAX_ORDER && z->area[k].head == BUDDY_NIL)
-        k++;
-    if (k > BUDDY_MAX_ORDER) {
+    /* The smallest order, from the one asked for up, with a free block:
+     * the lowest bit of nonempty at or above `order`. */
+    uint32_t orders = z->nonempty >> order;
+    if (orders == 0) {
         z->nr_alloc_fail++;
         return BUDDY_NO_PFN;
     }
+    unsigned k = order + (unsigned)__builtin_ctz(orders);
     uint32_t idx = z->area[k].head;
     list_del(z, &z->map[idx], k);
     /* Split down to the order asked for: keep the lower half, list the
@@ -220,6 +227,7 @@ int buddy_init(struct buddy_zone *z, struct page *map, uint32_t base_pfn, uint32
     z->map = map;
     z->base_pfn = base_pfn;
     z->nframes = nframes;
+    z->nonempty = 0;
     for (unsigned k = 0; k <= BUDDY_MAX_ORDER; k++) {
         z->area[k].head = BUDDY_NIL;
         z->area[k].count = 0;

@@ -72,6 +72,7 @@ enum buddy_reason {
     BUDDY_I_LIST_LINK,  /* free list link broken: out of zone, bad prev, cycle */
     BUDDY_I_LIST_ENTRY, /* free list holds a frame that is not a free head of that order */
     BUDDY_I_LIST_COUNT, /* free list length or count disagrees with the free heads */
+    BUDDY_I_MASK,       /* non-empty-order mask disagrees with the counts */
     BUDDY_I_UNMERGED,   /* two free buddies of the same order left unmerged */
     BUDDY_I_HOT,        /* the cache holds a frame twice, a frame not marked, or miscounts */
     BUDDY_I_TOTALS,     /* free/used page totals disagree with the blocks */
@@ -98,6 +99,7 @@ struct buddy_zone {
     struct page *map;  /* nframes descriptors, map[i] is frame base_pfn + i */
     uint32_t base_pfn; /* first frame of the zone */
     uint32_t nframes;  /* frames covered, reserved ones included */
+    uint32_t nonempty; /* bit k set: the list of order k is not empty */
     struct buddy_free_area area[BUDDY_NR_ORDERS];
     uint32_t nr_total;      /* frames handed over by buddy_add_range */
     uint32_t nr_alloc_fail; /* allocations refused for lack of memory */

@@ -7,7 +7,7 @@
  *     of a sane order and tails that carry no buddy flag;
  *  2. no free block has a free buddy of the same order left unjoined;
  *  3. each free list holds exactly the free heads of its order, with
- *     consistent links and the right count;
+ *     consistent links, the right count and its bit in the non-empty mask;
  *  4. the totals add up.
  */
 #include "mem/buddy_check.h"
@@ -105,6 +105,8 @@ static int check_list(const struct buddy_zone *z, unsigned k, uint32_t heads,
 
     if (a->count != heads)
         return broken(why, BUDDY_I_LIST_COUNT, z, idx < z->nframes ? idx : BUDDY_NIL, k);
+    if (((z->nonempty >> k) & 1) != (a->count != 0))
+        return broken(why, BUDDY_I_MASK, z, BUDDY_NIL, k);
     while (idx != BUDDY_NIL) {
         if (idx >= z->nframes || z->map[idx].prev != prev)
             return broken(why, BUDDY_I_LIST_LINK, z, idx < z->nframes ? idx : BUDDY_NIL, k);
@@ -132,6 +134,8 @@ int buddy_check_report(const struct buddy_zone *z, struct buddy_error *why)
         r = check_list(z, k, t.heads[k], why);
     if (r)
         return r;
+    if (z->nonempty >> BUDDY_NR_ORDERS)
+        return broken(why, BUDDY_I_MASK, z, BUDDY_NIL, 0);
     /* 4: every managed frame is free, allocated or cached, once. */
     if (t.free_pages + t.used_pages + t.hot_pages != z->nr_total)
         return broken(why, BUDDY_I_TOTALS, z, BUDDY_NIL, 0);
@@ -174,6 +178,7 @@ const char *buddy_error_name(int reason)
         [BUDDY_I_LIST_LINK] = "free list link broken",
         [BUDDY_I_LIST_ENTRY] = "free list holds a frame that is not a free head of its order",
         [BUDDY_I_LIST_COUNT] = "free list length disagrees with its count",
+        [BUDDY_I_MASK] = "non-empty order mask disagrees with the counts",
         [BUDDY_I_UNMERGED] = "two free buddies left unmerged",
         [BUDDY_I_HOT] = "hot-frame cache inconsistent",
         [BUDDY_I_TOTALS] = "free/used totals disagree with the blocks",

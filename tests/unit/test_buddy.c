@@ -156,6 +156,7 @@ START_TEST(test_split_merge_by_hand)
     expect_uint_eq(map[0].refcount, 1);
     expect_uint_eq(map[8].flags, PG_FREE);
     expect_uint_eq(map[8].order, 3);
+    expect_uint_eq(z->nonempty, 0xF); /* lists 0..3 non-empty */
     assert_ok(z);
 
     expect_uint_eq(buddy_alloc(z, 1), 2); /* exact fit, no split */
@@ -182,6 +183,7 @@ START_TEST(test_split_merge_by_hand)
     assert_list(z, 2, NULL, 0);
     assert_list(z, 3, NULL, 0);
     assert_list(z, 4, (uint32_t[]){0}, 1);
+    expect_uint_eq(z->nonempty, 1u << 4);
     expect_uint_eq(map[0].flags, PG_FREE);
     expect_uint_eq(map[0].order, 4);
     for (unsigned i = 1; i < 16; i++)
@@ -634,6 +636,18 @@ START_TEST(test_check_detects_corruption)
     z = small_zone();
     z->area[2].count++;
     expect_broken(z, BUDDY_I_LIST_COUNT);
+
+    z = small_zone();
+    z->nonempty |= 1u << 7; /* order 7 said non-empty, but empty */
+    expect_broken(z, BUDDY_I_MASK);
+
+    z = small_zone();
+    z->nonempty &= ~(1u << 2); /* order 2 said empty, but 12 is on it */
+    expect_broken(z, BUDDY_I_MASK);
+
+    z = small_zone();
+    z->nonempty |= 1u << BUDDY_NR_ORDERS; /* an order that does not exist */
+    expect_broken(z, BUDDY_I_MASK);
 
     z = small_zone(); /* 12 is the free order-2 block: make a cycle */
     expect_uint_eq(z->area[2].head, 12);
