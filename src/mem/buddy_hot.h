@@ -12,6 +12,7 @@
 
 #define BUDDY_HOT_HIGH  32 /* a free that fills the cache to this many gives a batch back */
 #define BUDDY_HOT_BATCH 8  /* frames moved between the cache and the lists at once */
+_Static_assert(BUDDY_HOT_BATCH <= BUDDY_HOT_HIGH, "a full cache must hold a whole batch");
 
 struct buddy_hot {
     struct buddy_zone *zone;        /* the free lists behind the cache */
