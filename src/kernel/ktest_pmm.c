@@ -4,6 +4,7 @@
 
 #include "kernel/console.h"
 #include "kernel/ktest.h"
+#include "mem/buddy_check.h"
 #include "mem/layout.h"
 #include "mem/pmm.h"
 
@@ -25,26 +26,43 @@ static uint32_t marker(uint32_t pfn)
     return (pfn * 2654435761u) ^ 0x5A5AC3C3u;
 }
 
-/* Takes every free frame of zone z, largest blocks first, chaining the
- * allocated blocks through their descriptors' next field (the owner's to use
- * while a block is allocated), marks each frame, checks the marks, frees it
- * all and checks that the free lists are back as they were. */
+/* One frame taken and given back through the cache: with the cache on,
+ * the refill took a batch from the lists and the frame came back to it;
+ * with hot=off the cache never holds a frame. */
+static void check_cache(struct buddy_hot *h, const char *name)
+{
+    buddy_hot_drain(h);
+    uint32_t pfn = buddy_hot_alloc(h, 0);
+    buddy_hot_free(h, pfn, 0);
+    uint32_t want = h->on ? BUDDY_HOT_BATCH : 0;
+    ktest_check(pfn != BUDDY_NO_PFN && h->count == want,
+                "zone %s: hot-frame cache %s: one frame taken and freed leaves %u in it", name,
+                h->on ? "on" : "off", h->count);
+    buddy_hot_drain(h);
+}
+
+/* Takes every free frame of a zone through its cache, largest blocks
+ * first, chaining the allocated blocks through their descriptors' next
+ * field (the owner's to use while a block is allocated), marks each frame,
+ * checks the marks, frees it all and checks that the free lists are back
+ * as they were. */
 static void exercise_zone(enum pmm_zone_id id)
 {
-    struct buddy_zone *z = pmm_zone(id);
+    struct buddy_hot *h = pmm_cache(id);
     const char *name = pmm_zone_name(id);
-    if (!z) {
+    if (!h) {
         kprintf("ktest: no zone %s on this machine\n", name);
         return;
     }
-    buddy_drain(z);
+    struct buddy_zone *z = h->zone;
+    check_cache(h, name);
     struct snapshot before, after;
     take_snapshot(z, &before);
 
     uint32_t head = BUDDY_NIL, blocks = 0, frames = 0, marked = 0;
     for (int order = BUDDY_MAX_ORDER; order >= 0; order--) {
         uint32_t pfn;
-        while ((pfn = buddy_alloc(z, (unsigned)order)) != BUDDY_NO_PFN) {
+        while ((pfn = buddy_hot_alloc(h, (unsigned)order)) != BUDDY_NO_PFN) {
             pmm_page(pfn)->next = head;
             head = pfn;
             blocks++;
@@ -58,10 +76,10 @@ static void exercise_zone(enum pmm_zone_id id)
             }
         }
     }
-    ktest_check(frames == before.nr_free && buddy_nr_free(z) == 0,
+    ktest_check(frames == before.nr_free && buddy_hot_nr_free(h) == 0,
                 "zone %s: allocated all %u free frames in %u blocks", name, frames, blocks);
-    ktest_check(buddy_alloc(z, 0) == BUDDY_NO_PFN, "zone %s: empty zone refuses an order-0 request",
-                name);
+    ktest_check(buddy_hot_alloc(h, 0) == BUDDY_NO_PFN,
+                "zone %s: empty zone refuses an order-0 request", name);
 
     /* Every mark still intact means no frame was handed out twice. */
     uint32_t bad = 0;
@@ -82,10 +100,10 @@ static void exercise_zone(enum pmm_zone_id id)
     int errors = 0;
     for (uint32_t pfn = head; pfn != BUDDY_NIL;) {
         uint32_t next = pmm_page(pfn)->next;
-        errors += buddy_free(z, pfn, pmm_page(pfn)->order) != 0;
+        errors += buddy_hot_free(h, pfn, pmm_page(pfn)->order) != 0;
         pfn = next;
     }
-    buddy_drain(z);
+    buddy_hot_drain(h);
     take_snapshot(z, &after);
     ktest_check(errors == 0, "zone %s: freed all %u blocks", name, blocks);
     bool same = after.nr_free == before.nr_free;
@@ -93,7 +111,8 @@ static void exercise_zone(enum pmm_zone_id id)
         same = same && after.free_blocks[k] == before.free_blocks[k];
     ktest_check(same, "zone %s: free frames and free blocks per order back to their start (%u)",
                 name, after.nr_free);
-    ktest_check(buddy_check(z) == 0, "zone %s: buddy_check passes", name);
+    ktest_check(buddy_hot_check(h, NULL) == 0, "zone %s: buddy_check and buddy_hot_check pass",
+                name);
 }
 
 void ktest_pmm(void)
@@ -107,8 +126,8 @@ void ktest_pmm(void)
 /* Each misuse is refused with its reason, and changes nothing. */
 void ktest_buddy_misuse(void)
 {
-    struct buddy_zone *z = pmm_zone(ZONE_NORMAL);
-    uint32_t free_before = buddy_nr_free(z);
+    struct buddy_hot *h = pmm_cache(ZONE_NORMAL);
+    uint32_t free_before = buddy_hot_nr_free(h);
     uint32_t a = pmm_alloc(2, PMM_NORMAL);
     ktest_check(a != 0, "order-2 block at 0x%08x", a);
 
@@ -141,8 +160,8 @@ void ktest_buddy_misuse(void)
                 "free of a never-allocated frame inside a free block refused: %s",
                 buddy_error_name(e->reason));
     pmm_drain();
-    ktest_check(buddy_nr_free(z) == free_before && buddy_check(z) == 0,
-                "nothing lost: %u free frames, buddy_check passes", buddy_nr_free(z));
+    ktest_check(buddy_hot_nr_free(h) == free_before && buddy_hot_check(h, NULL) == 0,
+                "nothing lost: %u free frames, buddy_check passes", buddy_hot_nr_free(h));
 }
 
 /* Through pmm_free (not pmm_try_free), a double free is a kernel bug. */

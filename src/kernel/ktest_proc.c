@@ -21,8 +21,8 @@
 static uint32_t frames_in_use(void)
 {
     uint32_t used = 0;
-    pmm_drain();
     kheap_pages_held(); /* gives back the heap's cached empty pages */
+    pmm_drain();        /* then the frames they became, from the hot-frame cache */
     for (int id = 0; id < PMM_NR_ZONES; id++)
         if (pmm_zone(id))
             used += buddy_nr_used(pmm_zone(id));

@@ -22,7 +22,7 @@ static const char *const break_points[] = {
 static const char *const kheap_modes[] = {"debug", "fast", NULL};
 static const char *const on_off[] = {"on", "off", NULL};
 
-enum { OPT_TEST, OPT_BREAK, OPT_KHEAP, OPT_SWAP, OPT_COW, OPT_LAZY, OPT_STACK };
+enum { OPT_TEST, OPT_BREAK, OPT_KHEAP, OPT_SWAP, OPT_COW, OPT_LAZY, OPT_STACK, OPT_HOT };
 static struct cmdline_opt options[] = {
     [OPT_TEST] = {.key = "test", .choices = ktest_names, .help = "run an in-kernel test scenario"},
     [OPT_BREAK] = {.key = "break",
@@ -36,6 +36,9 @@ static struct cmdline_opt options[] = {
     [OPT_COW] = {.key = "cow", .choices = on_off, .help = "fork shares pages copy-on-write"},
     [OPT_LAZY] = {.key = "lazy", .choices = on_off, .help = "pages are given on first touch"},
     [OPT_STACK] = {.key = "stack", .help = "the user stack's limit, 16K to 256M (default 8M)"},
+    [OPT_HOT] = {.key = "hot",
+                 .choices = on_off,
+                 .help = "the hot-frame cache in front of the buddy lists (default on)"},
 };
 #define NOPTIONS (sizeof options / sizeof options[0])
 
@@ -139,6 +142,11 @@ uint32_t params_stack_limit(void)
             limit = n;
     }
     return limit;
+}
+
+bool params_hot(void)
+{
+    return !options[OPT_HOT].set || strcmp(options[OPT_HOT].value, "on") == 0;
 }
 
 bool params_break_at(const char *point)

@@ -7,6 +7,7 @@
  *   cow=on|off      fork shares pages copy-on-write, or copies them at once
  *   lazy=on|off     pages are given on first touch, or at exec/sbrk time
  *   stack=SIZE      the user stack's limit, e.g. 8M (default) or 256K
+ *   hot=on|off      the hot-frame cache in front of the buddy lists (default on)
  */
 #ifndef KERNEL_PARAMS_H
 #define KERNEL_PARAMS_H
@@ -31,6 +32,8 @@ bool params_cow(void);
 bool params_lazy(void);
 /* The user stack's limit in bytes (stack=, default 8 MiB). */
 uint32_t params_stack_limit(void);
+/* False only with hot=off. */
+bool params_hot(void);
 /* True if break= names point. */
 bool params_break_at(const char *point);
 

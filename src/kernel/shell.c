@@ -15,6 +15,7 @@
 #include "kernel/serial.h"
 #include "kernel/errno.h"
 #include "kernel/process.h"
+#include "mem/buddy_check.h"
 #include "mem/fault.h"
 #include "mem/kheap.h"
 #include "mem/vmm.h"

@@ -5,7 +5,11 @@
  * Frames are named by absolute page frame numbers (pfn = physical address
  * >> 12). A block of order k is 2^k frames whose first pfn is a multiple of
  * 2^k; the descriptor of that first frame (the "head") says what the block
- * is. See buddy.c for how the algorithm works. */
+ * is. See buddy.c for how the algorithm works.
+ *
+ * Around it: buddy_hot.h, an optional cache of single frames in front of
+ * the lists; buddy_check.h, the invariant checker, the error names and the
+ * /proc/buddyinfo line. */
 #ifndef MEM_BUDDY_H
 #define MEM_BUDDY_H
 
@@ -13,53 +17,36 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define BUDDY_MAX_ORDER       10 /* largest block: 2^10 frames = 4 MiB */
-#define BUDDY_NR_ORDERS       (BUDDY_MAX_ORDER + 1)
-#define BUDDY_NO_PFN          0xFFFFFFFFu /* "no frame": failed allocation */
-#define BUDDY_NIL             0xFFFFFFFFu /* end of a free list (frame index) */
-#define BUDDY_HOT_MAX         32          /* cached frames from outside the batch */
-#define BUDDY_HOT_BATCH_ORDER 3           /* refill the cache with up to 2^3 frames */
+#define BUDDY_MAX_ORDER 10 /* largest block: 2^10 frames = 4 MiB */
+#define BUDDY_NR_ORDERS (BUDDY_MAX_ORDER + 1)
+#define BUDDY_NO_PFN    0xFFFFFFFFu /* "no frame": failed allocation */
+#define BUDDY_NIL       0xFFFFFFFFu /* end of a free list (frame index) */
 
 /* Page flags. The buddy allocator owns bits 0-3; at most one of them is set
  * on a frame, and a frame with none of them is a tail frame of some block.
- * Bits 4-15 are left for later subsystems (PG_LRU, PG_ACTIVE, PG_DIRTY,
- * PG_SWAPCACHE ...); a block must have them all clear when it is freed. */
+ * Bits 4-15 belong to later subsystems (the swap path's PG_LRU, PG_ACTIVE,
+ * PG_DIRTY, PG_SWAPCACHE ...): the allocator never sets them, and refuses
+ * to free a block whose head still carries one (BUDDY_E_FLAGS_BUSY). */
 #define PG_FREE       0x0001u /* head of a free block, on the free list of its order */
 #define PG_RESERVED   0x0002u /* never given to the allocator (firmware, kernel, hole) */
 #define PG_HEAD       0x0004u /* head of an allocated block */
-#define PG_HOT        0x0008u /* single free frame in the hot-frame cache */
+#define PG_HOT        0x0008u /* a free frame held by the order-0 cache (buddy_hot.c) */
 #define PG_BUDDY_MASK 0x000Fu
 
-/* One descriptor per frame (the kernel's mem_map). Links are frame indices
- * relative to the zone, not pointers, so the size is 16 bytes on i386 and on
- * 64-bit hosts alike. next/prev mean something only on free heads (and next
- * on a frame on the hot cache's stack: its slot there), order only on
- * heads. */
+/* One descriptor per frame (the kernel's mem_map), 16 bytes. The links are
+ * frame indices relative to the zone, not pointers, so the size is the same
+ * on i386 and on 64-bit hosts.
+ *
+ * next and prev link the head of a free block into the list of its order.
+ * While a block is allocated the allocator does not touch them: they are
+ * the owner's, e.g. for the LRU lists of the swap path. */
 struct page {
     uint32_t next, prev; /* free list links, BUDDY_NIL at the ends */
-    union {
-        struct {
-            uint8_t order;  /* block order, valid on heads */
-            uint8_t batch;  /* 1 on heads in the hot cache's open batch, else 0 */
-            uint16_t flags; /* PG_* */
-        };
-        /* flags and order as one word, so that one comparison tests
-         * both on the allocator's hot paths: see PAGE_STATE */
-        uint32_t state;
-    };
-    uint32_t refcount; /* 1 on the head of a freshly allocated block */
+    uint16_t flags;      /* PG_* */
+    uint16_t order;      /* block order, on a head */
+    uint32_t refcount;   /* 1 on the head of a freshly allocated block, 0 when free */
 };
 _Static_assert(sizeof(struct page) == 16, "struct page must stay 16 bytes");
-_Static_assert(offsetof(struct page, refcount) == offsetof(struct page, state) + 4,
-               "buddy.c sets state and refcount with one 64-bit store");
-/* The value of page.state for these flags and order (x86 is little-endian:
- * the order is the low byte, so that the state of a head of order k is k
- * plus a constant, one `lea`). */
-#define PAGE_STATE(flags, order) (((uint32_t)(flags) << 16) + (uint32_t)(order))
-/* page.batch as a bit of page.state */
-#define PAGE_BATCH               (1u << 8)
-_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
-               "PAGE_STATE assumes a little-endian machine");
 
 /* Why an operation was refused, or which invariant buddy_check found broken. */
 enum buddy_reason {
@@ -69,14 +56,14 @@ enum buddy_reason {
     BUDDY_E_OUT_OF_ZONE,  /* frame (or part of a range) outside the zone */
     BUDDY_E_MISALIGNED,   /* pfn not a multiple of 2^order */
     BUDDY_E_RESERVED,     /* frame is reserved: it was never allocated */
-    BUDDY_E_DOUBLE_FREE,  /* block is already free (free list or hot cache) */
+    BUDDY_E_DOUBLE_FREE,  /* block is already free (free list or cache) */
     BUDDY_E_INSIDE_FREE,  /* frame lies inside a free block: never allocated, or freed twice */
     BUDDY_E_NOT_HEAD,     /* frame lies inside an allocated block but is not its first frame */
     BUDDY_E_WRONG_ORDER,  /* block was allocated with another order */
     BUDDY_E_FLAGS_BUSY,   /* block still carries non-buddy flags (LRU, swap...) */
     BUDDY_E_NOT_RESERVED, /* add_range: frame was already given to the allocator */
     BUDDY_E_CORRUPT,      /* the descriptors contradict each other */
-    /* invariants, reported by buddy_check */
+    /* invariants, reported by buddy_check and buddy_hot_check */
     BUDDY_I_ZONE,       /* zone header inconsistent (sizes, limits) */
     BUDDY_I_FLAGS,      /* frame has an impossible flag combination */
     BUDDY_I_ORPHAN,     /* frame neither reserved nor inside any block */
@@ -87,9 +74,7 @@ enum buddy_reason {
     BUDDY_I_LIST_COUNT, /* free list length or count disagrees with the free heads */
     BUDDY_I_MASK,       /* non-empty-order mask disagrees with the counts */
     BUDDY_I_UNMERGED,   /* two free buddies of the same order left unmerged */
-    BUDDY_I_HOT,        /* hot cache entry bad, duplicated, or count wrong */
-    BUDDY_I_HIDDEN,     /* a stacked cached frame has a free buddy */
-    BUDDY_I_BATCH,      /* the open batch misplaced, or its frames' states wrong */
+    BUDDY_I_HOT,        /* the cache holds a frame twice, a frame not marked, or miscounts */
     BUDDY_I_TOTALS,     /* free/used page totals disagree with the blocks */
     BUDDY_I_REFCOUNT,   /* free frame with a non-zero reference count */
     BUDDY_NR_REASONS
@@ -114,20 +99,8 @@ struct buddy_zone {
     struct page *map;  /* nframes descriptors, map[i] is frame base_pfn + i */
     uint32_t base_pfn; /* first frame of the zone */
     uint32_t nframes;  /* frames covered, reserved ones included */
-    uint32_t nonempty; /* bit k set <=> area[k].count != 0 */
+    uint32_t nonempty; /* bit k set: the list of order k is not empty */
     struct buddy_free_area area[BUDDY_NR_ORDERS];
-    /* The hot cache (see buddy.c for its rules): the open batch, a small
-     * block whose free frames are bits of batch_free, and a LIFO stack of
-     * single free frames from elsewhere (zone indices; a stacked frame's
-     * page.next is its slot). */
-    uint32_t batch;      /* zone index of the open batch's first frame */
-    uint32_t batch_n;    /* its size in frames, 0 when none is open */
-    uint32_t batch_free; /* bit i set: frame batch + i is free */
-    uint32_t hot[BUDDY_HOT_MAX];
-    uint32_t hot_count;
-    uint32_t hot_limit;     /* room on the stack, 0..BUDDY_HOT_MAX; 0 turns the cache off */
-    uint32_t inner_lim;     /* an aligned order-10 block starting at zone index r
-                             * lies inside the zone iff r < inner_lim */
     uint32_t nr_total;      /* frames handed over by buddy_add_range */
     uint32_t nr_alloc_fail; /* allocations refused for lack of memory */
     uint32_t nr_misuse;     /* refused calls (bad free, bad order...) */
@@ -145,21 +118,6 @@ uint32_t buddy_alloc(struct buddy_zone *z, unsigned order);
 /* Free a block returned by buddy_alloc with the same order; 0, or -EINVAL
  * with z->err saying why (nothing else is changed then). */
 int buddy_free(struct buddy_zone *z, uint32_t pfn, unsigned order);
-/* Give every frame in the hot cache back to the buddy lists (merging). */
-void buddy_drain(struct buddy_zone *z);
-/* Drain the hot cache and set the room on its stack (0 turns the cache off,
- * clamped to BUDDY_HOT_MAX). */
-void buddy_set_hot_limit(struct buddy_zone *z, uint32_t limit);
-/* Check every invariant: 0, or -EINVAL after recording the broken one in *why (may be NULL). */
-int buddy_check_report(const struct buddy_zone *z, struct buddy_error *why);
-/* buddy_check_report without the report. */
-int buddy_check(const struct buddy_zone *z);
-/* A short English sentence for an enum buddy_reason. */
-const char *buddy_error_name(int reason);
-/* Write "Node 0, zone   Normal      1      0 ..." (free blocks per order, as
- * /proc/buddyinfo, hot cache not included) into buf; the length, or -ERANGE if
- * it was truncated. */
-int buddy_format_info(const struct buddy_zone *z, const char *zone_name, char *buf, size_t size);
 
 /* Free blocks on the free list of one order. */
 static inline uint32_t buddy_free_blocks(const struct buddy_zone *z, unsigned order)
@@ -171,26 +129,15 @@ static inline uint32_t buddy_nr_total(const struct buddy_zone *z)
 {
     return z->nr_total;
 }
-/* Frames sitting in the hot cache. */
-static inline uint32_t buddy_nr_hot(const struct buddy_zone *z)
-{
-    /* the set bits of the 8-bit batch_free, counted in parallel (no
-     * __builtin_popcount: a freestanding i386 gcc would call libgcc) */
-    uint32_t m = z->batch_free;
-    m -= (m >> 1) & 0x55;
-    m = (m & 0x33) + ((m >> 2) & 0x33);
-    return z->hot_count + ((m + (m >> 4)) & 0x0F);
-}
-/* Free frames, hot cache included (summed from the lists' counts, so that
- * allocation and free have one counter less to keep). */
+/* Free frames on the lists (a cache in front of them counts its own). */
 static inline uint32_t buddy_nr_free(const struct buddy_zone *z)
 {
-    uint32_t n = buddy_nr_hot(z);
+    uint32_t n = 0;
     for (unsigned k = 0; k <= BUDDY_MAX_ORDER; k++)
         n += z->area[k].count << k;
     return n;
 }
-/* Allocated frames. */
+/* Frames not on the lists: allocated, or held by a cache. */
 static inline uint32_t buddy_nr_used(const struct buddy_zone *z)
 {
     return z->nr_total - buddy_nr_free(z);
@@ -200,7 +147,9 @@ static inline const struct buddy_error *buddy_last_error(const struct buddy_zone
 {
     return &z->err;
 }
-/* Descriptor of a frame, or NULL if the frame is outside the zone. */
+/* Descriptor of a frame, or NULL if the frame is outside the zone. A pfn
+ * below the base wraps to a huge index, so one comparison covers both
+ * sides. */
 static inline struct page *buddy_pfn_to_page(const struct buddy_zone *z, uint32_t pfn)
 {
     uint32_t idx = pfn - z->base_pfn;

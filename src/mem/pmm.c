@@ -1,5 +1,6 @@
 /* The physical memory manager: glue between the boot memory map and the buddy
- * allocator (src/mem/buddy.c).
+ * allocator (src/mem/buddy.c), with a hot-frame cache in front of each zone
+ * (src/mem/buddy_hot.c; hot=off on the command line turns them off).
  *
  * At boot, pmm_init() takes the firmware's memory map, keeps only the RAM
  * marked available (src/mem/memmap.c does the untrusted-map arithmetic), and
@@ -20,6 +21,8 @@
 #include "kernel/multiboot.h"
 #include "kernel/panic.h"
 #include "kernel/params.h"
+#include "mem/buddy_check.h"
+#include "mem/buddy_hot.h"
 #include "mem/layout.h"
 #include "mem/memmap.h"
 
@@ -27,6 +30,7 @@
 #define FOUR_GIB   0x100000000ULL
 
 static struct buddy_zone zones[PMM_NR_ZONES];
+static struct buddy_hot caches[PMM_NR_ZONES]; /* one in front of each zone */
 static bool zone_present[PMM_NR_ZONES];
 static struct page *mem_map;
 static uint32_t max_pfn;
@@ -168,6 +172,8 @@ void pmm_init(void)
     }
     for (int i = 0; i < nranges; i++)
         add_to_zones(ranges[i].start, ranges[i].end);
+    for (int id = 0; id < PMM_NR_ZONES; id++)
+        buddy_hot_init(&caches[id], &zones[id], params_hot());
 
     kprintf("pmm: %u frames of 4 KiB usable (",
             buddy_nr_total(&zones[ZONE_NORMAL]) + buddy_nr_total(&zones[ZONE_HIGHMEM]));
@@ -184,14 +190,17 @@ void pmm_init(void)
         if (zone_present[id])
             kprintf("pmm: zone %-7s at %p: frames %u-%u\n", zone_names[id], (void *)&zones[id],
                     zones[id].base_pfn, zones[id].base_pfn + zones[id].nframes - 1);
+    if (!params_hot())
+        kprintf("pmm: hot-frame cache off (hot=off): every frame comes from the free lists\n");
     pmm_print_info();
     debug_break("pmm");
 }
 
-static struct buddy_zone *zone_of(uint32_t pfn)
+/* The cache (and behind it the zone) that holds frame pfn, or NULL. */
+static struct buddy_hot *cache_of(uint32_t pfn)
 {
     enum pmm_zone_id id = pfn < DIRECT_MAP_PFNS ? ZONE_NORMAL : ZONE_HIGHMEM;
-    return zone_present[id] && pfn < max_pfn ? &zones[id] : NULL;
+    return zone_present[id] && pfn < max_pfn ? &caches[id] : NULL;
 }
 
 uint32_t pmm_nr_total(void)
@@ -208,7 +217,7 @@ uint32_t pmm_nr_free(void)
     uint32_t n = 0;
     for (int id = 0; id < PMM_NR_ZONES; id++)
         if (zone_present[id])
-            n += buddy_nr_free(&zones[id]);
+            n += buddy_hot_nr_free(&caches[id]);
     return n;
 }
 
@@ -223,7 +232,7 @@ uint32_t pmm_nr_shared(void)
 uint32_t pmm_alloc(unsigned order, unsigned where)
 {
     if ((where & PMM_HIGHMEM) && zone_present[ZONE_HIGHMEM]) {
-        uint32_t pfn = buddy_alloc(&zones[ZONE_HIGHMEM], order);
+        uint32_t pfn = buddy_hot_alloc(&caches[ZONE_HIGHMEM], order);
         if (pfn != BUDDY_NO_PFN)
             return pfn << PAGE_SHIFT;
     }
@@ -231,24 +240,24 @@ uint32_t pmm_alloc(unsigned order, unsigned where)
      * Normal to the kernel: a process that eats all memory must not leave
      * the kernel without kernel stacks, directories or heap to go on with. */
     if ((where & PMM_USER) &&
-        buddy_nr_free(&zones[ZONE_NORMAL]) < PMM_NORMAL_RESERVE + (1u << order))
+        buddy_hot_nr_free(&caches[ZONE_NORMAL]) < PMM_NORMAL_RESERVE + (1u << order))
         return 0;
-    uint32_t pfn = buddy_alloc(&zones[ZONE_NORMAL], order);
+    uint32_t pfn = buddy_hot_alloc(&caches[ZONE_NORMAL], order);
     return pfn == BUDDY_NO_PFN ? 0 : pfn << PAGE_SHIFT;
 }
 
 int pmm_try_free(uint32_t phys, unsigned order)
 {
-    struct buddy_zone *z = zone_of(phys >> PAGE_SHIFT);
-    if (!z)
+    struct buddy_hot *h = cache_of(phys >> PAGE_SHIFT);
+    if (!h)
         return -EINVAL;
-    return buddy_free(z, phys >> PAGE_SHIFT, order);
+    return buddy_hot_free(h, phys >> PAGE_SHIFT, order);
 }
 
 const struct buddy_error *pmm_last_error(uint32_t phys)
 {
-    struct buddy_zone *z = zone_of(phys >> PAGE_SHIFT);
-    return z ? buddy_last_error(z) : NULL;
+    struct buddy_hot *h = cache_of(phys >> PAGE_SHIFT);
+    return h ? buddy_last_error(h->zone) : NULL;
 }
 
 void pmm_free(uint32_t phys, unsigned order)
@@ -303,6 +312,11 @@ struct buddy_zone *pmm_zone(enum pmm_zone_id id)
     return id < PMM_NR_ZONES && zone_present[id] ? &zones[id] : NULL;
 }
 
+struct buddy_hot *pmm_cache(enum pmm_zone_id id)
+{
+    return id < PMM_NR_ZONES && zone_present[id] ? &caches[id] : NULL;
+}
+
 const char *pmm_zone_name(enum pmm_zone_id id)
 {
     return id < PMM_NR_ZONES ? zone_names[id] : "?";
@@ -312,7 +326,7 @@ void pmm_drain(void)
 {
     for (int id = 0; id < PMM_NR_ZONES; id++)
         if (zone_present[id])
-            buddy_drain(&zones[id]);
+            buddy_hot_drain(&caches[id]);
 }
 
 void pmm_print_info(void)
@@ -327,8 +341,8 @@ void pmm_print_info(void)
         buddy_format_info(&zones[id], zone_names[id], line, sizeof line);
         kprintf("%s\n", line);
         total += buddy_nr_total(&zones[id]);
-        free += buddy_nr_free(&zones[id]);
-        hot += buddy_nr_hot(&zones[id]);
+        free += buddy_hot_nr_free(&caches[id]);
+        hot += caches[id].count;
     }
     kprintf("pages: %u total, %u free (%u in the hot-frame cache), %u used\n", total, free, hot,
             total - free);

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "mem/buddy.h"
+#include "mem/buddy_hot.h"
 
 /* Zones, as in Linux: Normal is RAM the kernel maps permanently (below
  * DIRECT_MAP_SIZE); HighMem is the RAM above it, below 4 GiB. */
@@ -41,6 +42,8 @@ const struct buddy_error *pmm_last_error(uint32_t phys);
 struct page *pmm_page(uint32_t pfn);
 /* A zone, for counters and tests (NULL if it is empty). */
 struct buddy_zone *pmm_zone(enum pmm_zone_id id);
+/* The hot-frame cache in front of a zone (NULL if the zone is empty). */
+struct buddy_hot *pmm_cache(enum pmm_zone_id id);
 /* The zone's name as in /proc/buddyinfo ("Normal", "HighMem"). */
 const char *pmm_zone_name(enum pmm_zone_id id);
 /* Prints free blocks per order (buddyinfo) and total/free/used pages. */

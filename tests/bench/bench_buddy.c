@@ -1,5 +1,9 @@
-/* Benchmark of the buddy allocator against two baselines, in one run:
+/* Benchmark of the buddy allocator, with and without its hot-frame cache,
+ * against two baselines, in one run:
  *
+ *   hot       the buddy allocator behind its hot-frame cache (buddy_hot_alloc,
+ *             buddy_hot_free): what the kernel runs by default;
+ *   buddy     the buddy allocator alone (buddy_alloc, buddy_free): hot=off;
  *   freelist  a single-page free list (next index per frame): the simplest
  *             real kernel allocator, O(1), no orders, no checks;
  *   bitmap    one bit per frame, first fit scanning 32-bit words from the
@@ -10,8 +14,8 @@
  *
  *   bench_buddy                      print the whole table (wall clock)
  *   bench_buddy WORKLOAD N [ALLOC]   set up WORKLOAD once, then run N steps of
- *                                    its loop with ALLOC (buddy, freelist or
- *                                    bitmap; default buddy), for callgrind
+ *                                    its loop with ALLOC (hot, buddy, freelist
+ *                                    or bitmap; default hot), for callgrind
  *                                    (see tests/bench/callgrind.sh)
  *
  * One "op" is one allocation attempt or one free. */
@@ -24,6 +28,8 @@
 #include <time.h>
 
 #include "mem/buddy.h"
+#include "mem/buddy_check.h"
+#include "mem/buddy_hot.h"
 
 #define NFRAMES       32768u /* 128 MiB */
 #define BASE_PFN      4096u  /* the zone starts at 16 MiB */
@@ -134,13 +140,14 @@ NOINLINE static int bitmap_free(struct bitmap *b, uint32_t pfn, unsigned order)
     return 0;
 }
 
-/* ---- one interface over the three -------------------------------------- */
+/* ---- one interface over the four ---------------------------------------- */
 
-enum kind { K_BUDDY, K_FREELIST, K_BITMAP };
-static const char *const kind_name[] = {"buddy", "freelist", "bitmap"};
+enum kind { K_HOT, K_BUDDY, K_FREELIST, K_BITMAP, NR_KINDS };
+static const char *const kind_name[] = {"hot", "buddy", "freelist", "bitmap"};
 
 static struct page mem_map[NFRAMES];
 static struct buddy_zone zone;
+static struct buddy_hot cache; /* in front of zone, on for K_HOT only */
 static struct freelist flist;
 static struct bitmap bmap;
 
@@ -148,6 +155,8 @@ static struct bitmap bmap;
 static ALWAYS_INLINE uint32_t a_alloc(enum kind k, unsigned order)
 {
     switch (k) {
+    case K_HOT:
+        return buddy_hot_alloc(&cache, order);
     case K_BUDDY:
         return buddy_alloc(&zone, order);
     case K_FREELIST:
@@ -161,6 +170,9 @@ static ALWAYS_INLINE void a_free(enum kind k, uint32_t pfn, unsigned order)
 {
     int r;
     switch (k) {
+    case K_HOT:
+        r = buddy_hot_free(&cache, pfn, order);
+        break;
     case K_BUDDY:
         r = buddy_free(&zone, pfn, order);
         break;
@@ -179,14 +191,14 @@ static ALWAYS_INLINE void a_free(enum kind k, uint32_t pfn, unsigned order)
 
 static uint32_t zone_skip; /* join-edge: the zone starts this many frames later */
 
-static void reset(enum kind k, bool hot)
+static void reset(enum kind k)
 {
     switch (k) {
+    case K_HOT:
     case K_BUDDY:
         buddy_init(&zone, mem_map, BASE_PFN + zone_skip, NFRAMES - zone_skip);
         buddy_add_range(&zone, BASE_PFN + zone_skip, NFRAMES - zone_skip);
-        if (!hot)
-            buddy_set_hot_limit(&zone, 0);
+        buddy_hot_init(&cache, &zone, k == K_HOT);
         break;
     case K_FREELIST:
         freelist_init(&flist);
@@ -245,22 +257,24 @@ static void fill_all(enum kind k)
         hold(pfn, 0);
 }
 
-/* ---- worst cases (buddy only) -------------------------------------------
+/* ---- worst cases ---------------------------------------------------------
  * Each of these workloads is about one call per loop step, the most
  * expensive one the allocator can be driven into; the rest of the step puts
  * the state back. That call goes through probe_alloc / probe_free, so that
- * callgrind.sh can count it apart (the probe's inclusive cost minus its own). */
+ * callgrind.sh can count it apart (the probe's inclusive cost minus its own).
+ * join-* are calls of the buddy allocator alone, drain-* and spill-join
+ * calls through the cache. */
 
-NOINLINE static uint32_t probe_alloc(unsigned order)
+NOINLINE static uint32_t probe_alloc(enum kind k, unsigned order)
 {
-    uint32_t pfn = buddy_alloc(&zone, order);
+    uint32_t pfn = k == K_HOT ? buddy_hot_alloc(&cache, order) : buddy_alloc(&zone, order);
     __asm__ volatile("" ::: "memory"); /* a real call, not a tail jump */
     return pfn;
 }
 
-NOINLINE static int probe_free(uint32_t pfn, unsigned order)
+NOINLINE static int probe_free(enum kind k, uint32_t pfn, unsigned order)
 {
-    int r = buddy_free(&zone, pfn, order);
+    int r = k == K_HOT ? buddy_hot_free(&cache, pfn, order) : buddy_free(&zone, pfn, order);
     __asm__ volatile("" ::: "memory");
     return r;
 }
@@ -284,7 +298,7 @@ static uint32_t must_alloc(unsigned order)
 }
 
 /* Free every frame of the aligned block [pfn, pfn + 2^order), taken frame
- * by frame by fill_all (the cache is off), so that it becomes one free block.
+ * by frame by fill_all, so that it becomes one free block.
  * Its buddy stays allocated, so it joins nothing else. */
 static void free_frames(uint32_t pfn, unsigned order)
 {
@@ -292,7 +306,7 @@ static void free_frames(uint32_t pfn, unsigned order)
         must_free(f, 0);
 }
 
-/* join-mid, join-edge, join-hot and batch-join: the block `jregion` (of
+/* join-mid and join-edge: the block `jregion` (of
  * order `jlevels`) is the one whose first frame, freed last, joins through
  * all those orders. For each order j < jlevels, two more free blocks of
  * order j (X_j, Y_j, one per order-10 region from region 1 on, buddies
@@ -305,7 +319,6 @@ static unsigned jlevels;
 
 static void join_setup(bool edge)
 {
-    buddy_set_hot_limit(&zone, 0);
     jlevels = edge ? BUDDY_MAX_ORDER - 1 : BUDDY_MAX_ORDER;
     jregion = edge ? BASE_PFN + 512 : BASE_PFN;
     fill_all(K_BUDDY);
@@ -317,138 +330,151 @@ static void join_setup(bool edge)
         }
 }
 
-/* Rebuild the state for orders from..jlevels-1: take X_j, Y_j off the
- * lists, so that `joiner` (a single frame, or with the cache on the first
- * frame of a batch) has to be split from the block and every B_j is
- * pushed; take each B_j back, then free Y_j, B_j, X_j in that order: list j
- * reads X_j, B_j, Y_j. With `hot`, B_0 goes into the cache instead (its
- * buddy, the joiner, is allocated). */
-static void join_rebuild(unsigned from, bool hot)
+/* Rebuild the state: take X_j, Y_j off the lists, so that `joiner` (a
+ * single frame) has to be split from the block and every B_j is listed;
+ * take each B_j back, then free Y_j, B_j, X_j in that order: list j reads
+ * X_j, B_j, Y_j. */
+static void join_rebuild(void)
 {
     uint32_t b[BUDDY_MAX_ORDER];
-    for (unsigned j = from; j < jlevels; j++)
+    for (unsigned j = 0; j < jlevels; j++)
         for (unsigned i = 0; i < 2; i++)
             xy[j][i] = must_alloc(j);
     joiner = must_alloc(0);
-    for (unsigned j = from; j < jlevels; j++)
+    for (unsigned j = 0; j < jlevels; j++)
         b[j] = must_alloc(j);
-    if (hot)
-        buddy_set_hot_limit(&zone, BUDDY_HOT_MAX);
-    for (unsigned j = from; j < jlevels; j++) {
+    for (unsigned j = 0; j < jlevels; j++) {
         must_free(xy[j][1], j);
         must_free(b[j], j);
         must_free(xy[j][0], j);
     }
 }
 
-/* batch-join: the open batch, wholly cached, is the first 8 frames of the
- * region; its buddies B_3..B_9 are listed mid-list, nothing of order 10 is
- * free: an order-10 request takes the batch out of the cache and joins it
- * up. The blocks of orders 0..2 are taken for good, so that the refill
- * that opens the batch splits the region. */
-static void batch_setup(void)
+/* Put the frame at pfn, taken from the lists, into the cache. */
+static void cache_frame(uint32_t pfn)
 {
-    join_setup(false);
-    for (unsigned j = 0; j < BUDDY_HOT_BATCH_ORDER; j++)
-        for (unsigned i = 0; i < 2; i++)
-            must_alloc(j);
-    buddy_set_hot_limit(&zone, BUDDY_HOT_MAX);
+    if (buddy_hot_free(&cache, pfn, 0) != 0 || cache.count == 0) {
+        fprintf(stderr, "bench: frame %u not cached\n", pfn);
+        exit(1);
+    }
 }
 
-static void batch_rebuild(void)
-{
-    join_rebuild(BUDDY_HOT_BATCH_ORDER, false); /* joiner: a refill */
-    must_free(joiner, 0);                       /* the batch, all cached */
-}
+/* The most frames the cache holds between calls: one more fills it. */
+#define NCACHED (BUDDY_HOT_HIGH - 1)
 
-/* batch-part: the open batch, wholly free, is the only free memory: an
- * order-2 request takes its last quarter (the first one is taken for good).
- * Freed, the quarter goes back to the batch. */
-static void part_setup(void)
+/* drain-fail: the cache full of frames whose buddies are all taken, the
+ * lists empty. An order-1 request: the lists refuse, the cache gives its
+ * NCACHED frames back (none joins anything), the lists refuse again.
+ * Afterwards the frames, now on list 0, go back into the cache. */
+static void drain_fail_setup(void)
 {
-    buddy_set_hot_limit(&zone, 0);
     fill_all(K_BUDDY);
-    free_frames(BASE_PFN, BUDDY_HOT_BATCH_ORDER);
-    buddy_set_hot_limit(&zone, BUDDY_HOT_MAX);
-    must_alloc(0); /* refill: the batch */
-    for (unsigned i = 1; i < 4; i++)
-        must_alloc(0);
+    for (uint32_t i = 0; i < NCACHED; i++)
+        cache_frame(BASE_PFN + 2 * i);
 }
 
-/* fail-hot: a full zone but for cached frames: a checkerboard of frames
- * from outside the batch (every buddy allocated) up to the cache's limit,
- * and every other frame of the open batch. An order-1 request must fail;
- * it looks at every pair of the batch. */
-static void fail_hot_setup(void)
+static void drain_fail_rebuild(void)
 {
-    part_setup(); /* then take the rest of the batch, and give half back */
-    for (unsigned i = 4; i < (1u << BUDDY_HOT_BATCH_ORDER); i++)
-        must_alloc(0);
-    for (unsigned i = 0; i < (1u << BUDDY_HOT_BATCH_ORDER); i += 2)
-        must_free(BASE_PFN + i, 0);
-    for (unsigned i = 0; zone.hot_count < zone.hot_limit; i++)
-        must_free(BASE_PFN + 4096 + 2 * i, 0);
+    uint32_t pfn[NCACHED];
+    for (uint32_t i = 0; i < NCACHED; i++)
+        pfn[i] = must_alloc(0);
+    for (uint32_t i = 0; i < NCACHED; i++)
+        cache_frame(pfn[i]);
+}
+
+/* drain-join and spill-join: the cache holds the first frame of each of
+ * the first NCACHED order-10 regions, the oldest in region 0. The rest of
+ * each such region's lower half is free, as one block of each order 0..8;
+ * its upper half is taken, and so is every other region. Given back, each cached frame
+ * joins 9 times, up to the region's lower half, the most a frame can join
+ * without making an order-10 block. drain-join asks for order 10: the
+ * lists refuse, the whole cache is given back, the lists refuse again.
+ * spill-join frees one more frame into the full cache, which gives back
+ * its BUDDY_HOT_BATCH oldest frames. */
+#define NREGIONS NCACHED
+_Static_assert(NREGIONS <= NFRAMES / 1024, "one cached frame per region");
+
+static void region_setup(void)
+{
+    fill_all(K_BUDDY);
+    for (uint32_t r = 0; r < NREGIONS; r++) {
+        uint32_t region = BASE_PFN + 1024 * r;
+        for (uint32_t f = region + 1; f < region + 512; f++)
+            must_free(f, 0);
+        cache_frame(region);
+    }
+}
+
+/* After a drain the lists hold one order-9 block per region. Split each in
+ * turn: taking order 0 splits the only order-9 block left at the front of
+ * the list, then its pieces are held aside so that the next order-0
+ * request has to split the next region. */
+static void region_rebuild(void)
+{
+    uint32_t first[NREGIONS], piece[NREGIONS][BUDDY_MAX_ORDER - 1];
+    buddy_hot_drain(&cache);
+    for (uint32_t r = 0; r < NREGIONS; r++) {
+        first[r] = must_alloc(0);
+        for (unsigned j = 0; j < BUDDY_MAX_ORDER - 1; j++)
+            piece[r][j] = must_alloc(j);
+    }
+    for (uint32_t r = 0; r < NREGIONS; r++)
+        for (unsigned j = 0; j < BUDDY_MAX_ORDER - 1; j++)
+            must_free(piece[r][j], j);
+    /* cached from the lowest region up, so region 0's frame is the oldest */
+    for (uint32_t r = 0; r < NREGIONS; r++)
+        for (uint32_t i = 0; i < NREGIONS; i++)
+            if (first[i] == BASE_PFN + 1024 * r)
+                cache_frame(first[i]);
 }
 
 /* One step of a worst-case workload. */
 static void worst_step(const char *wl, struct result *r)
 {
     if (!strcmp(wl, "join-mid") || !strcmp(wl, "join-edge")) {
-        join_rebuild(0, false);
-        probe_free(joiner, 0); /* joins every B_j */
+        join_rebuild();
+        probe_free(K_BUDDY, joiner, 0); /* joins every B_j */
         r->frees++;
-    } else if (!strcmp(wl, "join-hot")) {
-        join_rebuild(0, true);
-        probe_free(joiner, 0); /* takes B_0 out of the cache, joins every B_j */
-        r->frees++;
-        buddy_set_hot_limit(&zone, 0);
-    } else if (!strcmp(wl, "batch-join")) {
-        batch_rebuild();
-        uint32_t pfn = probe_alloc(BUDDY_MAX_ORDER);
+    } else if (!strcmp(wl, "drain-fail")) {
+        r->fails += probe_alloc(K_HOT, 1) == NO_PFN;
         r->allocs++;
-        if (pfn == NO_PFN) {
-            fprintf(stderr, "bench: batch-join was refused\n");
+        drain_fail_rebuild();
+    } else if (!strcmp(wl, "drain-join")) {
+        r->fails += probe_alloc(K_HOT, BUDDY_MAX_ORDER) == NO_PFN;
+        r->allocs++;
+        region_rebuild();
+    } else if (!strcmp(wl, "spill-join")) {
+        probe_free(K_HOT, BASE_PFN + 512, 0); /* a frame of region 0's upper half */
+        r->frees++;
+        if (buddy_hot_alloc(&cache, 0) != BASE_PFN + 512) { /* taken back */
+            fprintf(stderr, "bench: spill-join lost its frame\n");
             exit(1);
         }
-        must_free(pfn, BUDDY_MAX_ORDER);
-    } else if (!strcmp(wl, "batch-part")) {
-        uint32_t pfn = probe_alloc(2);
-        r->allocs++;
-        if (pfn != BASE_PFN + 4) {
-            fprintf(stderr, "bench: batch-part got %u\n", pfn);
-            exit(1);
-        }
-        must_free(pfn, 2);
-    } else if (!strcmp(wl, "fail-hot")) {
-        r->fails += probe_alloc(1) == NO_PFN;
-        r->allocs++;
+        region_rebuild();
     }
     r->probes++;
 }
 
 static bool is_worst(const char *wl)
 {
-    return !strcmp(wl, "join-mid") || !strcmp(wl, "join-edge") || !strcmp(wl, "join-hot") ||
-           !strcmp(wl, "batch-join") || !strcmp(wl, "batch-part") || !strcmp(wl, "fail-hot");
+    return !strcmp(wl, "join-mid") || !strcmp(wl, "join-edge") || !strncmp(wl, "drain-", 6) ||
+           !strcmp(wl, "spill-join");
 }
 
 /* Set up the state of a workload; nothing here depends on N. */
 static void setup(enum kind k, const char *wl)
 {
-    bool hot = strstr(wl, "nohot") == NULL && strcmp(wl, "split") != 0;
     zone_skip = strcmp(wl, "join-edge") ? 0 : 512;
-    reset(k, hot);
+    reset(k);
     nheld = used = 0;
     rng_state = 0x2545F4914F6CDD1Dull;
 
-    if (!strcmp(wl, "join-mid") || !strcmp(wl, "join-edge") || !strcmp(wl, "join-hot")) {
+    if (!strcmp(wl, "join-mid") || !strcmp(wl, "join-edge")) {
         join_setup(!strcmp(wl, "join-edge"));
-    } else if (!strcmp(wl, "batch-join")) {
-        batch_setup();
-    } else if (!strcmp(wl, "batch-part")) {
-        part_setup();
-    } else if (!strcmp(wl, "fail-hot")) {
-        fail_hot_setup();
+    } else if (!strcmp(wl, "drain-fail")) {
+        drain_fail_setup();
+    } else if (!strcmp(wl, "drain-join") || !strcmp(wl, "spill-join")) {
+        region_setup();
     } else if (!strcmp(wl, "split")) {
         /* one order-10 block left free, the last one */
         for (uint32_t b = 0; b < NFRAMES / 1024 - 1; b++) {
@@ -472,8 +498,7 @@ static void setup(enum kind k, const char *wl)
         for (uint32_t i = nheld; i-- > 0;)
             if ((held[i].pfn & 1) == 0)
                 release(k, i);
-        if (k == K_BUDDY)
-            buddy_drain(&zone);
+        buddy_hot_drain(&cache); /* a refusal with nothing cached */
     } else if (!strncmp(wl, "occ90", 5)) {
         fill_all(k); /* then free a random 10% */
         while (used > NFRAMES * 9 / 10)
@@ -491,7 +516,7 @@ static void setup(enum kind k, const char *wl)
  * allocation and a free are equally likely (a random walk), below 50% we
  * only allocate, above 90% we only free. "mixed-swing" is harsher: it
  * allocates 3 times in 4 until 90%, then frees 3 times in 4 down to 50%,
- * and again, so the hot cache keeps overflowing and running dry. */
+ * and again. */
 static ALWAYS_INLINE void mixed_step(enum kind k, struct result *r)
 {
     uint32_t dice = rnd();
@@ -543,8 +568,7 @@ static ALWAYS_INLINE void mixed_step(enum kind k, struct result *r)
             for (uint64_t i = 0; i < n; i++) { /* refill the cache, then give it all back */       \
                 uint32_t pfn = a_alloc(K, 0);                                                      \
                 a_free(K, pfn, 0);                                                                 \
-                if (K == K_BUDDY)                                                                  \
-                    buddy_drain(&zone);                                                            \
+                buddy_hot_drain(&cache);                                                           \
             }                                                                                      \
             r->allocs += n;                                                                        \
             r->frees += n;                                                                         \
@@ -568,13 +592,16 @@ static ALWAYS_INLINE void mixed_step(enum kind k, struct result *r)
         }                                                                                          \
     }
 
+DEFINE_LOOPS(K_HOT, hot)
 DEFINE_LOOPS(K_BUDDY, buddy)
 DEFINE_LOOPS(K_FREELIST, freelist)
 DEFINE_LOOPS(K_BITMAP, bitmap)
 
 static void mixed_warmup(enum kind k)
 {
-    if (k == K_BUDDY)
+    if (k == K_HOT)
+        mixed_warmup_hot();
+    else if (k == K_BUDDY)
         mixed_warmup_buddy();
     else if (k == K_FREELIST)
         mixed_warmup_freelist();
@@ -587,7 +614,9 @@ static void run_loop(enum kind k, const char *wl, uint64_t n, struct result *r)
     if (is_worst(wl)) {
         for (uint64_t i = 0; i < n; i++)
             worst_step(wl, r);
-    } else if (k == K_BUDDY)
+    } else if (k == K_HOT)
+        loop_hot(wl, n, r);
+    else if (k == K_BUDDY)
         loop_buddy(wl, n, r);
     else if (k == K_FREELIST)
         loop_freelist(wl, n, r);
@@ -596,19 +625,17 @@ static void run_loop(enum kind k, const char *wl, uint64_t n, struct result *r)
 }
 
 static const char *const workloads[] = {
-    "order0",      "order0-nohot", "occ90",    "occ90-nohot", "mixed",      "mixed-nohot",
-    "mixed-swing", "split",        "refill",   "last",        "full",       "fail",
-    "join-mid",    "join-edge",    "join-hot", "batch-join",  "batch-part", "fail-hot"};
+    "order0", "occ90",  "mixed",    "mixed-swing", "split",      "last",       "full",
+    "fail",   "refill", "join-mid", "join-edge",   "drain-fail", "drain-join", "spill-join"};
 
 static bool applies(enum kind k, const char *wl)
 {
     if (is_worst(wl))
-        return k == K_BUDDY;
+        return k == (!strncmp(wl, "join-", 5) ? K_BUDDY : K_HOT);
+    if (!strcmp(wl, "refill"))
+        return k == K_HOT;
     if (k == K_FREELIST)
-        return strncmp(wl, "mixed", 5) && strcmp(wl, "fail") && strcmp(wl, "refill") &&
-               !strstr(wl, "nohot");
-    if (k == K_BITMAP)
-        return strcmp(wl, "refill") && !strstr(wl, "nohot");
+        return strncmp(wl, "mixed", 5) && strcmp(wl, "fail");
     return true;
 }
 
@@ -648,38 +675,40 @@ static uint64_t steps_for(enum kind k, const char *wl)
 static void print_table(void)
 {
     static const char *const what[] = {
-        "order0: order-0 alloc+free, empty zone", "  same, hot cache off",
-        "occ90: order-0, 90% full, random frees", "  same, hot cache off",
-        "mixed: orders 0-10, 50-90% full",        "  same, hot cache off",
-        "mixed-swing: 50->90->50% ... full",      "split: 1 free order-10 block, no cache",
-        "refill: cache refill + drain each step", "last: one free frame left (the last)",
+        "order0: order-0 alloc+free, empty zone", "occ90: order-0, 90% full, random frees",
+        "mixed: orders 0-10, 50-90% full",        "mixed-swing: 50->90->50% ... full",
+        "split: 1 free order-10 block",           "last: one free frame left (the last)",
         "full: order 0 from a full zone (fails)", "fail: order 1 on a checkerboard (fails)",
+        "refill: cache refill + drain each step",
     };
     printf("zone: %u frames of 4 KiB (%u MiB); ns per op (one alloc or one free), best of 3\n",
            NFRAMES, NFRAMES / 256);
-    printf("%-42s %9s %9s %9s %9s %9s\n", "workload", "buddy", "freelist", "bitmap", "fl/buddy",
-           "bm/buddy");
+    printf("%-42s %9s %9s %9s %9s %10s %9s %9s\n", "workload", "hot", "buddy", "freelist", "bitmap",
+           "buddy/hot", "fl/hot", "bm/hot");
     for (unsigned w = 0; w < sizeof(workloads) / sizeof(workloads[0]); w++) {
         if (is_worst(workloads[w]))
             continue; /* single calls: see tests/bench/callgrind.sh */
-        double t[3];
-        for (int k = 0; k < 3; k++)
+        double t[NR_KINDS];
+        for (int k = 0; k < NR_KINDS; k++)
             t[k] = applies((enum kind)k, workloads[w])
                        ? measure((enum kind)k, workloads[w], steps_for((enum kind)k, workloads[w]))
                        : -1;
-        printf("%-42s %9.2f", what[w], t[0]);
-        for (int k = 1; k < 3; k++)
+        printf("%-42s", what[w]);
+        for (int k = 0; k < NR_KINDS; k++)
             t[k] < 0 ? printf(" %9s", "-") : printf(" %9.2f", t[k]);
-        for (int k = 1; k < 3; k++)
-            t[k] < 0 ? printf(" %9s", "-") : printf(" %8.2fx", t[k] / t[0]);
+        for (int k = 1; k < NR_KINDS; k++)
+            t[k] < 0 ? printf(" %*s", k == 1 ? 10 : 9, "-")
+                     : printf(" %*.2fx", k == 1 ? 9 : 8, t[k] / t[0]);
         printf("\n");
     }
-    printf("\nmetadata per frame: buddy %zu bytes (struct page) + %.4f (zone header %zu bytes / %u "
-           "frames);"
-           " freelist 4 bytes; bitmap 0.125 bytes\n",
-           sizeof(struct page), (double)sizeof(struct buddy_zone) / NFRAMES,
-           sizeof(struct buddy_zone), NFRAMES);
-    printf("fl/buddy, bm/buddy: baseline time / buddy time (above 1: buddy is faster)\n");
+    printf("\nhot: buddy with its hot-frame cache (the default); buddy: without it (hot=off)\n");
+    printf("metadata per frame: buddy %zu bytes (struct page) + %.4f (zone and cache headers, "
+           "%zu bytes / %u frames); freelist 4 bytes; bitmap 0.125 bytes\n",
+           sizeof(struct page),
+           (double)(sizeof(struct buddy_zone) + sizeof(struct buddy_hot)) / NFRAMES,
+           sizeof(struct buddy_zone) + sizeof(struct buddy_hot), NFRAMES);
+    printf("buddy/hot, fl/hot, bm/hot: that allocator's time / the time with the cache "
+           "(above 1: the cache is faster)\n");
 }
 
 int main(int argc, char **argv)
@@ -689,7 +718,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (argc < 3) {
-        fprintf(stderr, "usage: %s [WORKLOAD N [buddy|freelist|bitmap]]\nworkloads:", argv[0]);
+        fprintf(stderr, "usage: %s [WORKLOAD N [hot|buddy|freelist|bitmap]]\nworkloads:", argv[0]);
         for (unsigned w = 0; w < sizeof(workloads) / sizeof(workloads[0]); w++)
             fprintf(stderr, " %s", workloads[w]);
         fprintf(stderr, "\n");
@@ -697,11 +726,11 @@ int main(int argc, char **argv)
     }
     const char *wl = argv[1];
     uint64_t n = strtoull(argv[2], NULL, 10);
-    enum kind k = K_BUDDY;
+    enum kind k = K_HOT;
     if (argc > 3) {
-        for (k = 0; k < 3 && strcmp(argv[3], kind_name[k]); k++)
+        for (k = 0; k < NR_KINDS && strcmp(argv[3], kind_name[k]); k++)
             ;
-        if (k == 3) {
+        if (k == NR_KINDS) {
             fprintf(stderr, "unknown allocator %s\n", argv[3]);
             return 2;
         }
@@ -726,8 +755,8 @@ int main(int argc, char **argv)
     if (r.used_sum)
         printf(" mean_occupancy=%.1f%%", 100.0 * (double)r.used_sum / (double)n / NFRAMES);
     printf("\n");
-    if (k == K_BUDDY && buddy_check(&zone) != 0) {
-        fprintf(stderr, "bench: buddy_check failed\n");
+    if ((k == K_HOT || k == K_BUDDY) && buddy_hot_check(&cache, NULL) != 0) {
+        fprintf(stderr, "bench: buddy_hot_check failed\n");
         return 1;
     }
     return 0;

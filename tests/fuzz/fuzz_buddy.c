@@ -1,14 +1,15 @@
-/* libFuzzer target for the buddy allocator.
+/* libFuzzer target for the buddy allocator and its hot-frame cache.
  *
  * The input picks a zone (base, size, the ranges handed over) and then a
- * sequence of operations: allocate an order, free the i-th held block,
- * misuse (free a frame the model knows is not a held block of that order,
- * free a block still carrying a foreign flag, add a range twice), drain, or
- * change the hot cache size. A reference model (which frames were handed
- * over, which are held by which block) predicts every answer, a refused
- * allocation included (no block of that order may be free, whatever the
- * hot cache holds); after each step buddy_check must pass and the counts
- * must match the model. At the end everything is freed and drained, and the
+ * sequence of operations: allocate an order, free the i-th held block
+ * (through the cache or straight to the lists), misuse (free a frame the
+ * model knows is not a held block of that order, free a block still
+ * carrying a foreign flag, add a range twice), drain the cache, or turn it
+ * on or off. A reference model (which frames were handed over, which are
+ * held by which block) predicts every answer, a refused allocation
+ * included (no block of that order may be free, whatever the cache held);
+ * after each step buddy_hot_check must pass and the counts must match the
+ * model. At the end everything is freed and drained, and the
  * free lists must be exactly the fully merged decomposition of the frames
  * handed over. Any disagreement abort()s. */
 #include <stdint.h>
@@ -17,11 +18,14 @@
 #include <string.h>
 
 #include "mem/buddy.h"
+#include "mem/buddy_check.h"
+#include "mem/buddy_hot.h"
 
 #define FZ_MAXF 2048u
 
 static struct page map[FZ_MAXF];
 static struct buddy_zone zone;
+static struct buddy_hot hot;
 static uint8_t avail[FZ_MAXF];  /* handed over with buddy_add_range */
 static uint32_t owner[FZ_MAXF]; /* 1 + index in held[], or 0 */
 static struct {
@@ -62,11 +66,11 @@ static uint32_t next_u16(void)
 static void check_zone(const char *after)
 {
     struct buddy_error why;
-    if (buddy_check_report(&zone, &why) != 0)
-        FAIL("after %s: buddy_check: %s at pfn %u order %u", after, buddy_error_name(why.reason),
-             why.pfn, why.order);
-    if (buddy_nr_free(&zone) != model_free || buddy_nr_total(&zone) != model_total)
-        FAIL("after %s: free %u total %u, model says %u and %u", after, buddy_nr_free(&zone),
+    if (buddy_hot_check(&hot, &why) != 0)
+        FAIL("after %s: buddy_hot_check: %s at pfn %u order %u", after,
+             buddy_error_name(why.reason), why.pfn, why.order);
+    if (buddy_hot_nr_free(&hot) != model_free || buddy_nr_total(&zone) != model_total)
+        FAIL("after %s: free %u total %u, model says %u and %u", after, buddy_hot_nr_free(&hot),
              buddy_nr_total(&zone), model_free, model_total);
 }
 
@@ -79,7 +83,7 @@ static void set_owner(uint32_t h)
 static void do_alloc(unsigned order)
 {
     uint32_t misuse = zone.nr_misuse;
-    uint32_t pfn = buddy_alloc(&zone, order);
+    uint32_t pfn = buddy_hot_alloc(&hot, order);
     if (order > BUDDY_MAX_ORDER) {
         if (pfn != BUDDY_NO_PFN || zone.err.reason != BUDDY_E_BAD_ORDER ||
             zone.nr_misuse != misuse + 1)
@@ -89,9 +93,8 @@ static void do_alloc(unsigned order)
     if (pfn == BUDDY_NO_PFN) {
         if (order == 0 && model_free != 0)
             FAIL("order 0 failed with %u frames free", model_free);
-        /* A refusal is final, whatever sits in the hot cache: no aligned
-         * block of this order may be wholly free (buddy_drain would join
-         * it). */
+        /* A refusal is exact, whatever the cache held: no aligned block
+         * of this order may be wholly free. */
         uint32_t n = 1u << order;
         for (uint32_t p = (base + n - 1) & ~(n - 1); p + n <= base + nframes; p += n) {
             uint32_t i = 0;
@@ -122,10 +125,11 @@ static void do_alloc(unsigned order)
     model_free -= n;
 }
 
-static void do_free_held(uint32_t h)
+static void do_free_held(uint32_t h, bool to_lists)
 {
     uint32_t pfn = held[h].pfn, n = 1u << held[h].order;
-    int r = buddy_free(&zone, pfn, held[h].order);
+    int r =
+        to_lists ? buddy_free(&zone, pfn, held[h].order) : buddy_hot_free(&hot, pfn, held[h].order);
     if (r != 0)
         FAIL("free of held %u order %u refused: %s", pfn, held[h].order,
              buddy_error_name(zone.err.reason));
@@ -146,9 +150,9 @@ static void get_counts(struct counts *c)
 {
     for (unsigned k = 0; k <= BUDDY_MAX_ORDER; k++)
         c->area[k] = zone.area[k].count;
-    c->nr_free = buddy_nr_free(&zone);
+    c->nr_free = buddy_hot_nr_free(&hot);
     c->nr_total = zone.nr_total;
-    c->hot = buddy_nr_hot(&zone);
+    c->hot = hot.count;
     c->misuse = zone.nr_misuse;
 }
 static void expect_refused(const struct counts *before, int r, const char *what, uint32_t pfn)
@@ -182,7 +186,7 @@ static void do_free_any(uint32_t pfn, unsigned order)
     else if (owner[idx]) {
         uint32_t h = owner[idx] - 1;
         if (held[h].pfn == pfn && held[h].order == order) {
-            do_free_held(h); /* a legal free after all */
+            do_free_held(h, false); /* a legal free after all */
             return;
         }
         expect = held[h].pfn == pfn ? BUDDY_E_WRONG_ORDER : BUDDY_E_NOT_HEAD;
@@ -192,7 +196,7 @@ static void do_free_any(uint32_t pfn, unsigned order)
     }
     struct counts before;
     get_counts(&before);
-    int r = buddy_free(&zone, pfn, order);
+    int r = buddy_hot_free(&hot, pfn, order);
     expect_refused(&before, r, "free", pfn);
     if (zone.err.pfn != pfn || zone.err.order != order)
         FAIL("free %u order %u: error names pfn %u order %u", pfn, order, zone.err.pfn,
@@ -204,8 +208,8 @@ static void do_free_any(uint32_t pfn, unsigned order)
                  block);
         return;
     }
-    /* DOUBLE_FREE names the frame itself, INSIDE_FREE the free block
-     * around it; either way that block must be free and contain pfn. */
+    /* DOUBLE_FREE names the frame itself (free or cached), INSIDE_FREE the
+     * free block around it, which must contain pfn. */
     uint32_t b = zone.err.block_pfn;
     if (zone.err.reason == BUDDY_E_DOUBLE_FREE) {
         if (b != pfn)
@@ -226,7 +230,7 @@ static void do_free_busy(uint32_t h)
     struct counts before;
     p->flags |= 0x10; /* a future PG_LRU */
     get_counts(&before);
-    int r = buddy_free(&zone, held[h].pfn, held[h].order);
+    int r = buddy_hot_free(&hot, held[h].pfn, held[h].order);
     expect_refused(&before, r, "busy free", held[h].pfn);
     if (zone.err.reason != BUDDY_E_FLAGS_BUSY)
         FAIL("busy free %u: '%s'", held[h].pfn, buddy_error_name(zone.err.reason));
@@ -301,6 +305,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     nframes = 1 + next_u16() % FZ_MAXF;
     if (buddy_init(&zone, map, base, nframes) != 0)
         FAIL("init %u+%u refused", base, nframes);
+    buddy_hot_init(&hot, &zone, next_byte() & 1);
     memset(avail, 0, sizeof(avail));
     memset(owner, 0, sizeof(owner));
     nheld = model_free = model_total = 0;
@@ -326,7 +331,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case 4:
         case 5:
             if (nheld)
-                do_free_held(next_u16() % nheld);
+                do_free_held(next_u16() % nheld, op & 0x80);
             break;
         case 6: { /* a free near a held block, or anywhere */
             uint32_t pfn;
@@ -344,22 +349,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 do_add_range(base + next_u16() % (nframes + 8) - 4, next_byte());
             break;
         case 8:
-            buddy_drain(&zone);
-            if (buddy_nr_hot(&zone) || zone.batch_n)
-                FAIL("drain left %u frames", buddy_nr_hot(&zone));
+            buddy_hot_drain(&hot);
+            if (hot.count)
+                FAIL("drain left %u frames", hot.count);
             break;
         default:
-            buddy_set_hot_limit(&zone, next_byte() % (BUDDY_HOT_MAX + 8));
-            if (zone.hot_count > zone.hot_limit || zone.hot_limit > BUDDY_HOT_MAX)
-                FAIL("hot cache over its limit");
+            buddy_hot_set(&hot, op & 0x80);
             break;
         }
         check_zone("step");
     }
 
     while (nheld)
-        do_free_held(nheld - 1);
-    buddy_drain(&zone);
+        do_free_held(nheld - 1, false);
+    buddy_hot_drain(&hot);
     check_zone("free-all");
     if (model_free != model_total)
         FAIL("free-all: %u of %u free", model_free, model_total);
