@@ -160,30 +160,52 @@ struct model_snapshot {
     uint8_t counts[MODEL_MAX_SLOTS];
 };
 
-static void model_save(const struct model *m, struct model_snapshot *snap)
+/* Which refusal counts as which case. */
+static void model_count_refusal(struct model *m, enum swap_map_reason why)
 {
-    snap->map = m->map;
-    memcpy(snap->counts, m->counts, m->nslots);
+    switch (why) {
+    case SWAP_MAP_E_RANGE:
+        m->stats[ST_RANGE_REFUSED]++;
+        break;
+    case SWAP_MAP_E_FREE:
+        m->stats[ST_FREE_REFUSED]++;
+        break;
+    case SWAP_MAP_E_BAD:
+        m->stats[ST_BAD_REFUSED]++;
+        break;
+    case SWAP_MAP_E_MAX_COUNT:
+        m->stats[ST_DUP_MAX]++;
+        break;
+    case SWAP_MAP_E_ALREADY_BAD:
+        m->stats[ST_MARK_AGAIN]++;
+        break;
+    default:
+        break;
+    }
 }
 
-/* Compare a call's answer with the model's; a refusal must change nothing. */
-static void model_expect_reason(struct model *m, enum swap_map_reason got,
-                                enum swap_map_reason want, const struct model_snapshot *snap)
+/* Calls call(map, s) (a dup, put or mark_bad), which the model says must
+ * answer want, and checks that it does; a refusal must change nothing.
+ * True if the call was to succeed. */
+static bool model_call(struct model *m, const char *name,
+                       enum swap_map_reason (*call)(struct swap_map *, uint32_t), uint32_t s,
+                       enum swap_map_reason want)
 {
+    struct model_snapshot snap = {.map = m->map};
+    memcpy(snap.counts, m->counts, m->nslots);
+    m->op = name;
+    m->arg = s;
+    enum swap_map_reason got = call(&m->map, s);
     MODEL_EXPECT(m, got == want, "answered \"%s\", expected \"%s\"", swap_map_reason_name(got),
                  swap_map_reason_name(want));
     if (got == SWAP_MAP_OK)
-        return;
+        return true;
     MODEL_EXPECT(m,
-                 memcmp(&snap->map, &m->map, sizeof m->map) == 0 &&
-                     memcmp(snap->counts, m->counts, m->nslots) == 0,
+                 memcmp(&snap.map, &m->map, sizeof m->map) == 0 &&
+                     memcmp(snap.counts, m->counts, m->nslots) == 0,
                  "a refused call changed the map");
-    if (got == SWAP_MAP_E_RANGE)
-        m->stats[ST_RANGE_REFUSED]++;
-    else if (got == SWAP_MAP_E_FREE)
-        m->stats[ST_FREE_REFUSED]++;
-    else if (got == SWAP_MAP_E_BAD)
-        m->stats[ST_BAD_REFUSED]++;
+    model_count_refusal(m, got);
+    return false;
 }
 
 /* Why a dup or put of slot s must be refused, or SWAP_MAP_OK. */
@@ -198,17 +220,10 @@ static enum swap_map_reason model_reference_refusal(const struct model *m, uint3
 
 static void model_dup(struct model *m, uint32_t s)
 {
-    struct model_snapshot snap;
-    m->op = "dup";
-    m->arg = s;
     enum swap_map_reason want = model_reference_refusal(m, s);
     if (want == SWAP_MAP_OK && m->count[s] == SWAP_MAP_MAX_COUNT)
         want = SWAP_MAP_E_MAX_COUNT;
-    model_save(m, &snap);
-    model_expect_reason(m, swap_map_dup(&m->map, s), want, &snap);
-    if (want == SWAP_MAP_E_MAX_COUNT)
-        m->stats[ST_DUP_MAX]++;
-    if (want != SWAP_MAP_OK)
+    if (!model_call(m, "dup", swap_map_dup, s, want))
         return;
     m->count[s]++;
     m->stats[ST_DUP_OK]++;
@@ -216,13 +231,7 @@ static void model_dup(struct model *m, uint32_t s)
 
 static void model_put(struct model *m, uint32_t s)
 {
-    struct model_snapshot snap;
-    m->op = "put";
-    m->arg = s;
-    enum swap_map_reason want = model_reference_refusal(m, s);
-    model_save(m, &snap);
-    model_expect_reason(m, swap_map_put(&m->map, s), want, &snap);
-    if (want != SWAP_MAP_OK)
+    if (!model_call(m, "put", swap_map_put, s, model_reference_refusal(m, s)))
         return;
     m->count[s]--;
     if (m->count[s] > 0)
@@ -233,19 +242,12 @@ static void model_put(struct model *m, uint32_t s)
 
 static void model_mark_bad(struct model *m, uint32_t s)
 {
-    struct model_snapshot snap;
-    m->op = "mark_bad";
-    m->arg = s;
     enum swap_map_reason want = SWAP_MAP_OK;
     if (!model_is_slot(m, s))
         want = SWAP_MAP_E_RANGE;
     else if (m->bad[s])
         want = SWAP_MAP_E_ALREADY_BAD;
-    model_save(m, &snap);
-    model_expect_reason(m, swap_map_mark_bad(&m->map, s), want, &snap);
-    if (want == SWAP_MAP_E_ALREADY_BAD)
-        m->stats[ST_MARK_AGAIN]++;
-    if (want != SWAP_MAP_OK)
+    if (!model_call(m, "mark_bad", swap_map_mark_bad, s, want))
         return;
     m->bad[s] = true;
     m->stats[m->count[s] > 0 ? ST_MARK_IN_USE : ST_MARK_FREE]++;
