@@ -11,29 +11,16 @@
 #define SWAP_MAP_MODEL_FAIL(message) FAIL("%s", message)
 #include "../unit/swap_map_model.h"
 
-static const uint8_t *in;
-static size_t in_left;
-
-/* Two bytes of input a choice: enough for any slot of the map. */
-static uint32_t next_input(void *src)
-{
-    (void)src;
-    uint32_t v = 0;
-    for (int i = 0; i < 2 && in_left > 0; i++, in_left--)
-        v |= (uint32_t)*in++ << (8 * i);
-    return v;
-}
-
 static struct model m;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    in = data;
-    in_left = size;
+    struct fuzz_choices in = {data, size};
     memset(&m, 0, sizeof m);
-    m.next = next_input;
+    m.next = fuzz_choice;
+    m.src = &in;
     model_start(&m);
-    for (unsigned steps = 0; in_left > 0 && steps < 4000; steps++)
+    for (unsigned steps = 0; in.left > 0 && steps < 4000; steps++)
         model_step(&m);
     model_finish(&m);
     return 0;
