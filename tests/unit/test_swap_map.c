@@ -378,18 +378,13 @@ START_TEST(every_reason_has_its_own_name)
 }
 END_TEST
 
-static uint32_t next_random(void *src)
-{
-    return (uint32_t)(unit_random(src) >> 32);
-}
-
 static struct model m;
 
 START_TEST(random_against_model)
 {
     uint64_t rng = 0x5107ACE5ull;
     memset(&m, 0, sizeof m);
-    m.next = next_random;
+    m.next = unit_random_choice;
     m.src = &rng;
     for (int step = 0; step < MODEL_STEPS; step++) {
         if (step % EPOCH_STEPS == 0)
@@ -397,14 +392,7 @@ START_TEST(random_against_model)
         model_step(&m);
     }
     model_finish(&m);
-    if (getenv("SWAP_MAP_MODEL_STATS"))
-        for (int i = 0; i < ST_COUNT; i++)
-            printf("%-16s %lu\n", model_stat_names[i], m.stats[i]);
-    /* The generator must reach every case, or the run proves less than it
-     * seems to. */
-    for (int i = 0; i < ST_COUNT; i++)
-        expect_msg(m.stats[i] >= 100, "case '%s' came up only %lu times", model_stat_names[i],
-                   m.stats[i]);
+    unit_expect_cases("SWAP_MAP_MODEL_STATS", model_stat_names, m.stats, ST_COUNT, 100);
 }
 END_TEST
 
