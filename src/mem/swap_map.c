@@ -29,9 +29,10 @@
  * moves to the slot after the last one handed out. So successive swap-outs
  * get adjacent slots, which the swap path can write in one disk request and
  * read back together, and a search does not crawl every time over the slots
- * at the start of the area that have been in use for long. Linux keeps the
- * same kind of cursor per swap area (cluster_next) and, on top of it, hands
- * each CPU clusters of 256 slots; one cursor is that idea without clusters.
+ * at the start of the area that have been in use for long. Linux has long
+ * kept the same kind of cursor per swap area (cluster_next), on top of
+ * clusters of 256 slots handed to each CPU; one cursor is that idea without
+ * the clusters.
  *
  * swap_map_alloc_run() looks for `want` adjacent free slots. A run of free
  * slots ends at a slot that is in use or bad, at the last slot (a run does

@@ -39,9 +39,10 @@
  *   SWAP_MAP_BAD                    bad, never handed out; slot 0 too
  * Why a byte: a slot is named by the swap cache and by the PTEs of the
  * processes that share its page since a fork, one each, and there are at
- * most 64 processes (NPROC). 126 references leave room for that; a dup
- * beyond it is refused (SWAP_MAP_E_MAX_COUNT), as wrapping to 0 would free a
- * slot that is still in use. */
+ * most 64 processes (NPROC). 126 references leave room for that. A dup
+ * beyond it is refused (SWAP_MAP_E_MAX_COUNT) rather than let the count run
+ * into the values of failing and bad slots (a plain counter would wrap to 0
+ * and free a slot that is still in use). */
 #define SWAP_MAP_FREE      0u
 #define SWAP_MAP_MAX_COUNT 126u
 #define SWAP_MAP_FAILING   128u
