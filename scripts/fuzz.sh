@@ -4,9 +4,9 @@
 # coverage (edges reached) and crashes.
 #
 # How long: the parser targets make tens of thousands of executions a second
-# and run FUZZ_RUNS executions each (default 10 million). fuzz_buddy drives a
-# whole allocator and its model per input, a few thousand a second, and runs
-# 60 seconds instead. FUZZ_SECONDS, when set, stops every target after that
+# and run FUZZ_RUNS executions each (default 10 million). The model targets
+# (fuzz_buddy, fuzz_vma, fuzz_swap_map) drive a whole core and its model per
+# input, a few thousand a second, and run 60 seconds each instead. FUZZ_SECONDS, when set, stops every target after that
 # many seconds (scripts/test.sh: 3).
 #
 # Each target starts from build/fuzz/NAME/corpus (what earlier runs found)
@@ -20,7 +20,7 @@ runs=${FUZZ_RUNS:-10000000}
 budget() {
     if [ -n "${FUZZ_SECONDS:-}" ]; then
         echo "-runs=$runs -max_total_time=$FUZZ_SECONDS"
-    elif [ "$1" = fuzz_buddy ]; then
+    elif [ "$1" = fuzz_buddy ] || [ "$1" = fuzz_vma ] || [ "$1" = fuzz_swap_map ]; then
         echo "-max_total_time=60"
     else
         echo "-runs=$runs"

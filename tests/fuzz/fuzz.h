@@ -35,6 +35,25 @@ static inline uint32_t fuzz_le32(const uint8_t *p)
     return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
 }
 
+/* For a target that drives one of the models in tests/unit/ (vma_model.h,
+ * swap_map_model.h), which take their choices from a function: the input as
+ * that function. Each choice takes two bytes, little-endian, enough for any
+ * index a model picks; an input used up gives 0. Pass fuzz_choice as the
+ * model's function and a struct fuzz_choices {data, size} as its argument. */
+struct fuzz_choices {
+    const uint8_t *next;
+    size_t left;
+};
+
+static inline uint32_t fuzz_choice(void *src)
+{
+    struct fuzz_choices *in = src;
+    uint32_t v = 0;
+    for (int i = 0; i < 2 && in->left > 0; i++, in->left--)
+        v |= (uint32_t)*in->next++ << (8 * i);
+    return v;
+}
+
 /* A buffer of exactly size bytes for a describe function to write into:
  * AddressSanitizer stops a write past its end (with size 0, any write). One
  * buffer is kept per size, as allocating each time would cost more than the

@@ -14,32 +14,20 @@
 #define STEPS       1000000
 #define EPOCH_STEPS 4000 /* then a fresh list over a new window */
 
-static uint32_t next_random(void *src)
-{
-    return (uint32_t)(unit_random(src) >> 32);
-}
-
 static struct model m;
 
 START_TEST(random_against_model)
 {
     uint64_t rng = 0x5EED0F0A11A5ull;
     memset(&m, 0, sizeof m);
-    m.next = next_random;
+    m.next = unit_random_choice;
     m.src = &rng;
     for (int step = 0; step < STEPS; step++) {
         if (step % EPOCH_STEPS == 0)
             model_start(&m);
         model_step(&m);
     }
-    if (getenv("VMA_MODEL_STATS"))
-        for (int i = 0; i < ST_COUNT; i++)
-            printf("%-20s %lu\n", model_stat_names[i], m.stats[i]);
-    /* The generator must reach every case, or the run proves less than it
-     * seems to. */
-    for (int i = 0; i < ST_COUNT; i++)
-        expect_msg(m.stats[i] >= 100, "case '%s' came up only %lu times", model_stat_names[i],
-                   m.stats[i]);
+    unit_expect_cases("VMA_MODEL_STATS", model_stat_names, m.stats, ST_COUNT, 100);
 }
 END_TEST
 

@@ -53,4 +53,26 @@ static inline uint64_t unit_random(uint64_t *state)
     return *state = x;
 }
 
+/* For the random tests against a model (vma_model.h, swap_map_model.h),
+ * which take their choices from a function: the high half of unit_random.
+ * Pass the generator's state as the function's argument. */
+static inline uint32_t unit_random_choice(void *state)
+{
+    return (uint32_t)(unit_random(state) >> 32);
+}
+
+/* The end of a random test against a model: prints how often each of its n
+ * cases came up if the environment variable env is set, then fails unless
+ * each came up at least min times, as a run that never reaches a case
+ * proves less than it seems to. */
+static inline void unit_expect_cases(const char *env, const char *const names[],
+                                     const unsigned long counts[], int n, unsigned long min)
+{
+    if (getenv(env))
+        for (int i = 0; i < n; i++)
+            printf("%-20s %lu\n", names[i], counts[i]);
+    for (int i = 0; i < n; i++)
+        expect_msg(counts[i] >= min, "case '%s' came up only %lu times", names[i], counts[i]);
+}
+
 #endif
