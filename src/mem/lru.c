@@ -120,8 +120,7 @@ static void balance(struct lru *lru, lru_referenced_fn referenced, void *ctx)
 {
     struct lru_list *active = &lru->list[LRU_ACTIVE], *inactive = &lru->list[LRU_INACTIVE];
 
-    for (uint32_t budget = active->count; budget > 0 && active->count > inactive->count;
-         budget--) {
+    for (uint32_t budget = active->count; budget > 0 && active->count > inactive->count; budget--) {
         uint32_t pfn = active->tail;
         lru->pgscan++;
         if (referenced(pfn, ctx)) {
