@@ -374,21 +374,32 @@ static int plot(const char *svg, const char *title, const struct table *tab, FIL
     if (!g)
         return say(err, LRU_SIM_FAILED, "cannot write a gnuplot script: %s", strerror(errno));
 
-    int columns = 1;
-    for (int p = 0; p < SIM_NR_POLICIES; p++)
-        columns += tab->shown[p];
+    /* one colour per policy, whichever of them are shown */
+    static const char *const colour[SIM_NR_POLICIES] = {
+        [SIM_OPT] = "black",     [SIM_LRU] = "#0060c0",    [SIM_FIFO] = "#d02020",
+        [SIM_CLOCK] = "#e08000", [SIM_KERNEL] = "#20a020",
+    };
     fputs("set terminal svg size 720,450 dynamic font 'sans,13' background rgb 'white'\n", g);
     fputs("set output ", g);
     put_quoted(g, svg);
     fputs("\nset title ", g);
     put_quoted(g, title);
+    fputs(" . ': page faults against memory size'", g);
     fputs("\nset xlabel 'frames of memory'\nset ylabel 'page faults'\n"
-          "set logscale xy\nset format x '%g'\nset format y '%g'\nset grid\n"
+          "set logscale xy\nset format x '%.0f'\nset format y '%.0f'\nset grid\n"
           "set key top right\n$faults << EOD\n",
           g);
     print_table(g, tab, false);
-    fprintf(g, "EOD\nplot for [c=2:%d] $faults using 1:c with %s title columnheader(c)\n", columns,
-            tab->rows > 64 ? "lines" : "linespoints");
+    fputs("EOD\nplot", g);
+    for (int p = 0, column = 2; p < SIM_NR_POLICIES; p++) {
+        if (!tab->shown[p])
+            continue;
+        fprintf(g, "%s $faults using 1:%d with %s lw 2 lc rgb '%s' title '%s'",
+                column > 2 ? "," : "", column, tab->rows > 64 ? "lines" : "linespoints", colour[p],
+                sim_policy_name((enum sim_policy)p));
+        column++;
+    }
+    fputc('\n', g);
     fclose(g);
 
     char command[sizeof script + 32];
