@@ -2,6 +2,7 @@
 #include "lab/trace.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -110,17 +111,21 @@ static int hex_digit(char c)
 int trace_parse_line(const char *s, size_t len, uint64_t *page)
 {
     uint64_t v = 0;
+    bool too_big = false;
 
     if (len == 0)
         return TRACE_E_EMPTY_LINE;
+    /* Every character is looked at first: a line that is not a number at
+     * all is reported as that, however long it is. */
     for (size_t i = 0; i < len; i++) {
         int d = hex_digit(s[i]);
         if (d < 0)
             return TRACE_E_NOT_HEX;
-        if (v >> 60)
-            return TRACE_E_TOO_BIG; /* a fifth hex digit would not fit */
+        too_big |= (v >> 60) != 0; /* a fifth hex digit would not fit */
         v = v << 4 | (uint64_t)d;
     }
+    if (too_big)
+        return TRACE_E_TOO_BIG;
     *page = v;
     return TRACE_OK;
 }

@@ -68,6 +68,8 @@ START_TEST(parse_errors_name_the_line)
     expect_error("1\n2\ng\n", TRACE_E_NOT_HEX, 3, "g");
     expect_error("-1\n", TRACE_E_NOT_HEX, 1, "-1");
     expect_error("10000000000000000\n", TRACE_E_TOO_BIG, 1, "10000000000000000");
+    /* Too big and not a number: not a number. */
+    expect_error("10000000000000000g\n", TRACE_E_NOT_HEX, 1, "10000000000000000g");
 
     /* A long line is kept in part; the error still knows its length. */
     char text[200];
