@@ -181,7 +181,7 @@ static int parse_args(int argc, char **argv, struct options *o, FILE *out, FILE 
 
 /* ---- the trace ---------------------------------------------------------- */
 
-/* All of f, NUL-terminated, in *text (malloc'ed): 0 or an errno. */
+/* All of f in *text (malloc'ed) and *len: 0 or an errno. */
 static int read_all(FILE *f, char **text, size_t *len)
 {
     size_t cap = 1 << 16, n = 0;
@@ -221,19 +221,13 @@ static void print_excerpt(FILE *err, const char *s, size_t len)
     }
 }
 
-static int load_trace(const char *name, FILE *in, struct trace *t, FILE *err)
+int lru_sim_read_trace(FILE *f, const char *shown, struct trace *t, FILE *err)
 {
-    const char *shown = strcmp(name, "-") ? name : "standard input";
-    FILE *f = strcmp(name, "-") ? fopen(name, "r") : in;
     char *text = NULL;
     size_t len = 0;
     struct trace_error e;
 
-    if (!f)
-        return say(err, LRU_SIM_FAILED, "%s: %s", name, strerror(errno));
     int rc = read_all(f, &text, &len);
-    if (f != in)
-        fclose(f);
     if (rc != 0)
         return say(err, LRU_SIM_FAILED, "%s: %s", shown, strerror(rc));
     rc = trace_parse(t, text, len, &e);
@@ -250,6 +244,19 @@ static int load_trace(const char *name, FILE *in, struct trace *t, FILE *err)
     }
     fputc('\n', err);
     return LRU_SIM_FAILED;
+}
+
+/* The trace in file `name`, or in `in` for "-". */
+static int load_trace(const char *name, FILE *in, struct trace *t, FILE *err)
+{
+    if (!strcmp(name, "-"))
+        return lru_sim_read_trace(in, "standard input", t, err);
+    FILE *f = fopen(name, "r");
+    if (!f)
+        return say(err, LRU_SIM_FAILED, "%s: %s", name, strerror(errno));
+    int status = lru_sim_read_trace(f, name, t, err);
+    fclose(f);
+    return status;
 }
 
 /* ---- running the policies ----------------------------------------------- */

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lab/cli.h"
 #include "lab/sim.h"
 #include "lab/stack.h"
 #include "lab/trace.h"
@@ -30,31 +31,16 @@ static double now(void)
     return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
-/* The trace in an xz file, through xz -dc. */
+/* The trace in an xz file, through xz -dc: 0 or -1. */
 static int load(const char *path, struct trace *t)
 {
     char command[512];
-    struct trace_error e;
     snprintf(command, sizeof command, "xz -dc '%s'", path);
     FILE *p = popen(command, "r");
     if (!p)
         return -1;
-    size_t cap = 1 << 20, n = 0;
-    char *text = malloc(cap);
-    while (text) {
-        n += fread(text + n, 1, cap - n, p);
-        if (n < cap)
-            break;
-        char *bigger = realloc(text, cap * 2);
-        if (!bigger)
-            free(text);
-        text = bigger;
-        cap *= 2;
-    }
-    int rc = pclose(p);
-    rc = text && rc == 0 ? trace_parse(t, text, n, &e) : -1;
-    free(text);
-    return rc;
+    int status = lru_sim_read_trace(p, path, t, stderr);
+    return pclose(p) == 0 && status == LRU_SIM_OK ? 0 : -1;
 }
 
 static volatile uint32_t sink;
