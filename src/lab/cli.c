@@ -132,6 +132,8 @@ static const char *value_of(int argc, char **argv, int *i)
     return *i + 1 < argc ? argv[++*i] : NULL;
 }
 
+/* Fill in o from the arguments: 0; an exit status after a message on err;
+ * or -1 after printing the help on out. */
 static int parse_args(int argc, char **argv, struct options *o, FILE *out, FILE *err)
 {
     int status;
@@ -150,13 +152,17 @@ static int parse_args(int argc, char **argv, struct options *o, FILE *out, FILE 
             const char *v = value_of(argc, argv, &i);
             if (!v)
                 return say(err, LRU_SIM_USAGE, "%s needs a value (lru-sim -h for help)", a);
-            if (a[1] == 'f' && (status = parse_frames(v, o, err)) != 0)
-                return status;
-            if (a[1] == 'p' && (status = parse_policies(v, o, err)) != 0)
-                return status;
-            policy_given |= a[1] == 'p';
-            if (a[1] == '-')
+            status = 0;
+            if (!strcmp(a, "-f")) {
+                status = parse_frames(v, o, err);
+            } else if (!strcmp(a, "-p")) {
+                status = parse_policies(v, o, err);
+                policy_given = true;
+            } else {
                 o->plot = v;
+            }
+            if (status != 0)
+                return status;
         } else if (a[0] == '-' && a[1] != '\0') {
             return say(err, LRU_SIM_USAGE, "unknown option '%s' (lru-sim -h for help)", a);
         } else if (o->trace) {
