@@ -37,7 +37,14 @@ KLDFLAGS := -m elf_i386 -T src/boot/linker.ld -nostdlib $(if $(filter gcc,$(TOOL
 # into the kernel and into the host unit tests (see docs/00-overview.md).
 CORE_SRCS := src/kernel/fmt.c src/kernel/cmdline.c src/kernel/div64.c src/kernel/elf.c \
 	src/mem/buddy.c src/mem/buddy_check.c src/mem/buddy_hot.c src/mem/memmap.c src/mem/kheap_core.c \
-	src/mem/vma.c src/mem/fault_decide.c src/mem/swap_map.c src/disk/mbr.c src/disk/swap_header.c
+	src/mem/vma.c src/mem/fault_decide.c src/mem/swap_map.c src/mem/lru.c src/disk/mbr.c \
+	src/disk/swap_header.c
+
+# The page-replacement lab (docs/11-page-replacement.md): host-only code that
+# runs traces through the replacement policies, the kernel's own
+# src/mem/lru.c among them. Linked into the host tests and build/host/lru-sim.
+LAB_SRCS := src/lab/trace.c src/lab/sim.c src/lab/stack.c src/lab/cli.c
+LRU_SIM  := $(HOST)/lru-sim
 
 HOST_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -g -O1 -Isrc -DHOST_TEST \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -76,7 +83,7 @@ FUZZERS    := $(patsubst tests/fuzz/%.c,$(HOST)/%,$(sort $(wildcard tests/fuzz/f
 # Extra words for the kernel command line, e.g. make run ARGS="break=gdt".
 ARGS ?=
 
-.PHONY: all kernel user iso run test unit unit-build bench fuzz bochs bochs-inspect debug deps clean help format
+.PHONY: all kernel user iso run test unit unit-build bench fuzz plots bochs bochs-inspect debug deps clean help format
 all: kernel user iso
 
 kernel: $(KERNEL)
@@ -149,30 +156,49 @@ debug: deps
 test: deps
 	scripts/test.sh
 
-unit-build: $(UNIT_TESTS)
+unit-build: $(UNIT_TESTS) $(LRU_SIM)
 
 unit: $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do $$t || exit 1; done
 
-$(HOST)/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(CORE_SRCS) $(wildcard src/*/*.h)
+$(HOST)/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(CORE_SRCS) $(LAB_SRCS) $(wildcard src/*/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
-	@$(HOSTCC) $(HOST_CFLAGS) $< $(CORE_SRCS) -o $@ $(CHECK_LIBS)
+	@$(HOSTCC) $(HOST_CFLAGS) $< $(CORE_SRCS) $(LAB_SRCS) -o $@ $(CHECK_LIBS)
+
+# lru-sim is a tool, not a test: optimised, no sanitizers (its code is
+# tested under them in build/host/test_lab and build/host/test_lru_sim).
+$(LRU_SIM): src/lab/lru-sim.c $(CORE_SRCS) $(LAB_SRCS) $(wildcard src/*/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	@$(HOSTCC) -std=gnu11 -Wall -Wextra -Werror -O2 -g -Isrc -DHOST_TEST $< $(CORE_SRCS) $(LAB_SRCS) -o $@
+
+# The chapter's plots: faults against frames for every policy on each
+# shipped trace (traces/*.trace.xz), drawn by gnuplot into docs/img/.
+PLOT_TRACES := $(patsubst traces/%.trace.xz,%,$(wildcard traces/*.trace.xz))
+PLOT_FRAMES := 2,3,4,6,8,12,16,24,32,48,64,96,128,192,256,384,512,768,1024,1536,2048,3072
+plots: deps $(LRU_SIM)
+	@mkdir -p build/lab docs/img
+	@for t in $(PLOT_TRACES); do \
+		xz -dc traces/$$t.trace.xz > build/lab/$$t.trace && \
+		echo "  PLOT    docs/img/$$t.svg" && \
+		$(LRU_SIM) -f $(PLOT_FRAMES) --plot docs/img/$$t.svg build/lab/$$t.trace || exit 1; \
+	done
 
 # Benchmarks are optimised and run without sanitizers.
-$(HOST)/bench_%: tests/bench/bench_%.c $(CORE_SRCS) $(wildcard src/*/*.h)
+$(HOST)/bench_%: tests/bench/bench_%.c $(CORE_SRCS) $(LAB_SRCS) $(wildcard src/*/*.h)
 	@mkdir -p $(dir $@)
-	$(HOSTCC) -std=gnu11 -Wall -Wextra -Werror -O2 -g -Isrc -DHOST_TEST $< $(CORE_SRCS) -o $@
+	$(HOSTCC) -std=gnu11 -Wall -Wextra -Werror -O2 -g -Isrc -DHOST_TEST $< $(CORE_SRCS) $(LAB_SRCS) -o $@
 
 bench: deps $(BENCHES)
 	scripts/bench.sh $(BENCHES)
 
 # A fuzz target may share a model with a unit test (tests/unit/*.h) or
 # helpers with other targets (tests/fuzz/*.h).
-$(HOST)/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/unit/*.h tests/fuzz/*.h) $(CORE_SRCS) $(wildcard src/*/*.h)
+$(HOST)/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/unit/*.h tests/fuzz/*.h) $(CORE_SRCS) $(LAB_SRCS) $(wildcard src/*/*.h)
 	@mkdir -p $(dir $@)
 	clang -std=gnu11 -Wall -Wextra -Werror -O1 -g -Isrc -DHOST_TEST \
-		-fsanitize=fuzzer,address,undefined $< $(CORE_SRCS) -o $@
+		-fsanitize=fuzzer,address,undefined $< $(CORE_SRCS) $(LAB_SRCS) -o $@
 
 # How long each target runs: FUZZ_RUNS, FUZZ_SECONDS (see scripts/fuzz.sh).
 fuzz: deps $(FUZZERS)

@@ -16,6 +16,8 @@
 #   fuzz_memmap       raw Multiboot memory maps: QEMU's for 128 MiB and
 #                     3.5 GiB, and every map printed in a kernel test log
 #                     (build/*/ktest/*.log), if tests/kernel/run.sh has run
+#   fuzz_trace        the hand-made traces in traces/, and the first 4 KiB
+#                     of each recorded one
 set -euo pipefail
 shopt -s nullglob
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -143,6 +145,12 @@ fuzz_memmap)
         done
     done
     rm -f "$dir/map"
+    ;;
+fuzz_trace)
+    cp traces/*.trace "$dir/"
+    for t in traces/*.trace.xz; do
+        xz -dc "$t" | head -c 4096 > "$dir/$(basename "$t" .xz)" || true
+    done
     ;;
 esac
 exit 0

@@ -6,7 +6,9 @@
 # How long: the parser targets make tens of thousands of executions a second
 # and run FUZZ_RUNS executions each (default 10 million). The model targets
 # (fuzz_buddy, fuzz_vma, fuzz_swap_map) drive a whole core and its model per
-# input, a few thousand a second, and run 60 seconds each instead. FUZZ_SECONDS, when set, stops every target after that
+# input, and fuzz_trace every replacement policy on each trace it accepts, a
+# few thousand a second: they run 60 seconds each instead. FUZZ_SECONDS, when
+# set, stops every target after that
 # many seconds (scripts/test.sh: 3).
 #
 # Each target starts from build/fuzz/NAME/corpus (what earlier runs found)
@@ -20,7 +22,8 @@ runs=${FUZZ_RUNS:-10000000}
 budget() {
     if [ -n "${FUZZ_SECONDS:-}" ]; then
         echo "-runs=$runs -max_total_time=$FUZZ_SECONDS"
-    elif [ "$1" = fuzz_buddy ] || [ "$1" = fuzz_vma ] || [ "$1" = fuzz_swap_map ]; then
+    elif [ "$1" = fuzz_buddy ] || [ "$1" = fuzz_vma ] || [ "$1" = fuzz_swap_map ] ||
+        [ "$1" = fuzz_trace ]; then
         echo "-max_total_time=60"
     else
         echo "-runs=$runs"

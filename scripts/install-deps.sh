@@ -29,6 +29,8 @@ needs=(
     util-linux:mkswap
     libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a
     valgrind:valgrind
+    gnuplot-nox:gnuplot
+    xz-utils:xz
     procps:pgrep
 )
 
