@@ -149,9 +149,9 @@ static void ata_irq(struct regs *r)
 
 /* Waits for the drive to finish its current step: by IRQ once processes
  * exist, by polling before. The status, or -1 on a timeout. */
-static int wait_drive(struct channel *c)
+static int wait_drive(struct channel *c, bool polled)
 {
-    if (use_irqs && sched_started()) {
+    if (use_irqs && sched_started() && !polled) {
         uint32_t flags = irq_save();
         while (!c->irq_fired) {
             c->waiter = current();
@@ -296,7 +296,8 @@ static void report_error(struct ata_drive *d, uint64_t lba, const char *what, in
 }
 
 /* One attempt at moving count sectors: 0, or the failing status (or -1). */
-static int transfer(struct ata_drive *d, uint64_t lba, unsigned count, void *buf, bool write)
+static int transfer(struct ata_drive *d, uint64_t lba, unsigned count, void *buf, bool write,
+                    bool polled)
 {
     struct channel *c = &channels[d->channel];
     bool ext = d->lba48 && (lba + count > 0x0FFFFFFF);
@@ -337,7 +338,7 @@ static int transfer(struct ata_drive *d, uint64_t lba, unsigned count, void *buf
             delay_400ns(c);
             st = poll_not_busy(c, TIMEOUT_MS);
         } else {
-            st = wait_drive(c);
+            st = wait_drive(c, polled);
         }
         if (st < 0 || (st & (ST_ERR | ST_DF)) || !(st & ST_DRQ))
             break;
@@ -349,11 +350,13 @@ static int transfer(struct ata_drive *d, uint64_t lba, unsigned count, void *buf
     }
     if (write && st == 0) {
         /* The last sector's interrupt says it is written; then flush the
-         * drive's cache so "written" means on the disk. */
-        st = wait_drive(c);
-        if (st >= 0 && !(st & (ST_ERR | ST_DF))) {
+         * drive's cache so "written" means on the disk. Swap (the polled
+         * path) skips the flush: its pages need not outlive a power cut,
+         * and a flush can take the host longer than the poll's bound. */
+        st = wait_drive(c, polled);
+        if (st >= 0 && !(st & (ST_ERR | ST_DF)) && !polled) {
             outb(c->base + REG_COMMAND, ext ? CMD_FLUSH_EXT : CMD_FLUSH);
-            st = wait_drive(c);
+            st = wait_drive(c, polled);
         }
         if (st >= 0 && !(st & (ST_ERR | ST_DF)))
             st = 0;
@@ -362,13 +365,14 @@ static int transfer(struct ata_drive *d, uint64_t lba, unsigned count, void *buf
     return st;
 }
 
-static int request(struct ata_drive *d, uint64_t lba, unsigned count, void *buf, bool write)
+static int request(struct ata_drive *d, uint64_t lba, unsigned count, void *buf, bool write,
+                   bool polled)
 {
     if (!d || d->kind != ATA_DISK || lba + count > d->sectors)
         return -EINVAL;
     const char *what = write ? "write" : "read";
     for (int attempt = 1; attempt <= ATA_RETRIES; attempt++) {
-        int st = transfer(d, lba, count, buf, write);
+        int st = transfer(d, lba, count, buf, write, polled);
         if (st == 0)
             return 0;
         report_error(d, lba, what, st);
@@ -381,23 +385,37 @@ static int request(struct ata_drive *d, uint64_t lba, unsigned count, void *buf,
     return -EIO;
 }
 
-int ata_read_page(struct ata_drive *d, uint64_t lba, void *buf)
+static int page_io(struct ata_drive *d, uint64_t lba, void *buf, bool write, bool polled)
 {
-    int rc = request(d, lba, ATA_SECTORS_PER_PAGE, buf, false);
-    if (rc == 0)
+    int rc = request(d, lba, ATA_SECTORS_PER_PAGE, buf, write, polled);
+    if (rc == 0 && write)
+        d->writes++;
+    else if (rc == 0)
         d->reads++;
     return rc;
 }
 
+int ata_read_page(struct ata_drive *d, uint64_t lba, void *buf)
+{
+    return page_io(d, lba, buf, false, false);
+}
+
 int ata_write_page(struct ata_drive *d, uint64_t lba, const void *buf)
 {
-    int rc = request(d, lba, ATA_SECTORS_PER_PAGE, (void *)buf, true);
-    if (rc == 0)
-        d->writes++;
-    return rc;
+    return page_io(d, lba, (void *)buf, true, false);
+}
+
+int ata_read_page_polled(struct ata_drive *d, uint64_t lba, void *buf)
+{
+    return page_io(d, lba, buf, false, true);
+}
+
+int ata_write_page_polled(struct ata_drive *d, uint64_t lba, const void *buf)
+{
+    return page_io(d, lba, (void *)buf, true, true);
 }
 
 int ata_read_sector(struct ata_drive *d, uint64_t lba, void *buf)
 {
-    return request(d, lba, 1, buf, false);
+    return request(d, lba, 1, buf, false, false);
 }

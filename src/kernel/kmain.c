@@ -22,6 +22,7 @@
 #include "mem/fault.h"
 #include "mem/kheap.h"
 #include "mem/pmm.h"
+#include "mem/swap.h"
 #include "mem/vmm.h"
 
 uint32_t kmain_boot_magic, kmain_boot_info;
@@ -56,6 +57,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
     vmm_init();
     kheap_setup(params_kheap_debug());
     disk_init(params_swap());
+    swap_init();
     process_init();
     syscall_init();
     ata_enable_irqs();

@@ -30,6 +30,7 @@
     X(lazy)                                                                                        \
     X(memcheck)                                                                                    \
     X(cow)                                                                                         \
+    X(swap)                                                                                        \
     X(ata_rw)                                                                                      \
     X(ata_lba48)                                                                                   \
     X(ata_eio)

@@ -17,6 +17,7 @@
 #include "mem/layout.h"
 #include "mem/pmm.h"
 #include "mem/shm.h"
+#include "mem/swap.h"
 
 static uint32_t frames_in_use(void)
 {
@@ -219,4 +220,18 @@ void ktest_cow(void)
     ktest_check(n[FAULT_COW_COPY] > copies, "cow-copy counted (%u more)", n[FAULT_COW_COPY] - copies);
     ktest_check(n[FAULT_COW_REUSE] > reuses, "cow-reuse counted (%u more)",
                 n[FAULT_COW_REUSE] - reuses);
+}
+
+/* The swap path end to end (run with a small userpages= budget): swapfill
+ * writes 1 MiB and reads it back, pages go out and come back, and when it
+ * has exited every slot is free again. */
+void ktest_swap(void)
+{
+    const struct swap_stats *st = swap_stats();
+    uint32_t out = st->pswpout, in = st->pswpin;
+    expect_exit(spawn("swapfill", "1"), "swapfill", 0);
+    ktest_check(st->pswpout > out && st->pswpin > in, "pages went out (%u) and came back (%u)",
+                st->pswpout - out, st->pswpin - in);
+    ktest_check(swap_slots_in_use() == 0, "every slot is free again (%u in use)",
+                swap_slots_in_use());
 }

@@ -21,8 +21,20 @@ static const char *const break_points[] = {
 
 static const char *const kheap_modes[] = {"debug", "fast", NULL};
 static const char *const on_off[] = {"on", "off", NULL};
+static const char *const evict_policies[] = {"lru", "clock", "fifo", NULL};
 
-enum { OPT_TEST, OPT_BREAK, OPT_KHEAP, OPT_SWAP, OPT_COW, OPT_LAZY, OPT_STACK, OPT_HOT };
+enum {
+    OPT_TEST,
+    OPT_BREAK,
+    OPT_KHEAP,
+    OPT_SWAP,
+    OPT_COW,
+    OPT_LAZY,
+    OPT_STACK,
+    OPT_HOT,
+    OPT_EVICT,
+    OPT_USERPAGES
+};
 static struct cmdline_opt options[] = {
     [OPT_TEST] = {.key = "test", .choices = ktest_names, .help = "run an in-kernel test scenario"},
     [OPT_BREAK] = {.key = "break",
@@ -39,6 +51,10 @@ static struct cmdline_opt options[] = {
     [OPT_HOT] = {.key = "hot",
                  .choices = on_off,
                  .help = "the hot-frame cache in front of the buddy lists (default on)"},
+    [OPT_EVICT] = {.key = "evict",
+                   .choices = evict_policies,
+                   .help = "which page swap takes: lru (two lists, default), clock, fifo"},
+    [OPT_USERPAGES] = {.key = "userpages", .help = "the most user pages in memory at once (default: no limit)"},
 };
 #define NOPTIONS (sizeof options / sizeof options[0])
 
@@ -160,4 +176,28 @@ void debug_break(const char *point)
         return;
     kprintf("break: stopping at '%s' (Bochs magic breakpoint)\n", point);
     bochs_magic_break();
+}
+
+enum lru_policy params_evict(void)
+{
+    enum lru_policy p = LRU_TWO_LIST;
+    if (options[OPT_EVICT].set)
+        lru_policy_parse(options[OPT_EVICT].value, &p);
+    return p;
+}
+
+uint32_t params_userpages(void)
+{
+    if (!options[OPT_USERPAGES].set)
+        return 0;
+    uint32_t n = 0;
+    const char *s = options[OPT_USERPAGES].value;
+    for (; *s >= '0' && *s <= '9' && n < 0x1000000; s++)
+        n = n * 10 + (uint32_t)(*s - '0');
+    if (*s || n < USERPAGES_MIN) {
+        kprintf("userpages=%s: not a number of pages from %u up: no budget\n",
+                options[OPT_USERPAGES].value, USERPAGES_MIN);
+        return 0;
+    }
+    return n;
 }

@@ -7,6 +7,8 @@
  *   cow=on|off      fork shares pages copy-on-write, or copies them at once
  *   lazy=on|off     pages are given on first touch, or at exec/sbrk time
  *   stack=SIZE      the user stack's limit, e.g. 8M (default) or 256K
+ *   evict=lru|clock|fifo  which user page swap takes first (default lru)
+ *   userpages=N     at most N user pages in memory at once (default: no limit)
  *   hot=on|off      the hot-frame cache in front of the buddy lists (default on)
  */
 #ifndef KERNEL_PARAMS_H
@@ -14,6 +16,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+
+#include "mem/lru.h"
 
 /* Parses the Multiboot command line and prints every error in it; returns
  * the number of errors. */
@@ -34,6 +38,13 @@ bool params_lazy(void);
 uint32_t params_stack_limit(void);
 /* False only with hot=off. */
 bool params_hot(void);
+/* The evict= policy (LRU_TWO_LIST by default). */
+enum lru_policy params_evict(void);
+/* userpages=: the budget of user pages in memory, 0 for none. At least
+ * USERPAGES_MIN: a process needs a few pages at once to run at all (an
+ * instruction can touch its code, its stack and two data pages). */
+#define USERPAGES_MIN 8
+uint32_t params_userpages(void);
 /* True if break= names point. */
 bool params_break_at(const char *point);
 

@@ -210,6 +210,21 @@ static void cmd_programs(int argc, char **argv)
 }
 
 /* run PROG [ARGS] waits for the program; a last argument "&" does not. */
+/* Waits for the shell's child pid to end and prints its status. Waits
+ * without blocking, so that Ctrl-C can reach the program (it ends it). */
+static void wait_job(int pid, const char *name)
+{
+    int status;
+    while (process_wait_nohang(pid, &status) != pid) {
+        if (serial_take(0x03)) {
+            kprintf("^C\n");
+            process_kill(pid, EXIT_KILLED_INT);
+        }
+        sched_idle();
+    }
+    kprintf("pid %d (%s) exited with status %d\n", pid, name, status);
+}
+
 static void cmd_run(int argc, char **argv)
 {
     static char args[USER_ARGS_MAX][USER_ARG_LEN];
@@ -238,20 +253,24 @@ static void cmd_run(int argc, char **argv)
                                   : "out of memory");
         return;
     }
-    if (background) {
+    if (background)
         kprintf("started pid %d (%s)\n", pid, argv[1]);
+    else
+        wait_job(pid, argv[1]);
+}
+
+static void cmd_wait(int argc, char **argv)
+{
+    struct process *p;
+    if (!parse_pid(argc, argv, "wait PID", &p))
+        return;
+    if (p->parent != current()) {
+        kprintf("wait: pid %d is not a job the shell started\n", p->pid);
         return;
     }
-    /* Wait without blocking, so that Ctrl-C can reach the program. */
-    int status;
-    while (process_wait_nohang(pid, &status) != pid) {
-        if (serial_take(0x03)) {
-            kprintf("^C\n");
-            process_kill(pid, EXIT_KILLED_INT);
-        }
-        sched_idle();
-    }
-    kprintf("pid %d (%s) exited with status %d\n", pid, argv[1], status);
+    char name[sizeof p->name];
+    memcpy(name, p->name, sizeof name);
+    wait_job(p->pid, name);
 }
 
 static void cmd_kill(int argc, char **argv)
@@ -307,6 +326,7 @@ static const struct command commands[] = {
     {"run", "run PROG [ARGS] [&]: start a user program (and wait for it)", cmd_run},
     {"programs", "the programs the boot loader loaded", cmd_programs},
     {"kill", "kill PID: end a process", cmd_kill},
+    {"wait", "wait PID: wait for a background job to end (Ctrl-C ends it)", cmd_wait},
     {"vmmap", "vmmap PID: a process's VM areas", cmd_vmmap},
     {"pgdir", "pgdir PID: a process's page directory as ranges", cmd_pgdir},
     {"disks", "the ATA drives and their partitions", cmd_disks},

@@ -114,7 +114,9 @@ static long sys_wait(struct regs *r)
         return rc;
     int status;
     int pid = process_wait(-1, &status);
-    if (pid > 0 && ua)
+    /* Others ran while this one waited, and the page may have gone to swap
+     * meanwhile: bring it back again before writing. */
+    if (pid > 0 && ua && mm_check_user(current()->mm, ua, 4, true) == 0)
         *(int *)ua = status;
     return pid;
 }

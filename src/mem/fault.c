@@ -20,6 +20,7 @@
 #include "mem/layout.h"
 #include "mem/mm.h"
 #include "mem/pmm.h"
+#include "mem/swap.h"
 #include "mem/vmm.h"
 
 static uint32_t faults, kills;
@@ -34,6 +35,7 @@ void fault_print_stats(void)
         if (a != FAULT_NOTHING)
             kprintf("%-16s %u\n", fault_action_name(a), n[a]);
     kprintf("nr_shared        %u\n", pmm_nr_shared());
+    swap_print_stats();
 }
 
 /* Which part of the address map an address is in (docs/05-paging.md). */
@@ -115,6 +117,11 @@ static void user_fault(struct regs *r, uint32_t addr)
         if (rc == -ENOMEM) {
             kills++;
             process_die("out of memory for a page it was allowed to touch", EXIT_KILLED_SEGV);
+        }
+        if (rc == -EIO) {
+            kills++;
+            process_die("its page could not be read back from swap (disk error)",
+                        EXIT_KILLED_SEGV);
         }
     }
     kills++;

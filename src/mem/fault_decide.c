@@ -5,7 +5,10 @@
  *      If not, the program is at fault.
  *   2. Is the page present? Then the fault was about writing: a
  *      copy-on-write page is copied, or reused when nobody else holds it.
- *   3. Not present: the first touch. The area says what fills the page. */
+ *   3. Not present, but the entry names a swap slot: the page comes back
+ *      from swap.
+ *   4. Not present otherwise: the first touch. The area says what fills
+ *      the page. */
 #include "mem/fault_decide.h"
 
 #include <stddef.h>
@@ -17,7 +20,8 @@ static const char *const names[FAULT_NACTIONS] = {
     [FAULT_ZERO_FILL] = "zero-fill",         [FAULT_FILE_MAP] = "file-map",
     [FAULT_FILE_COPY] = "file-copy",         [FAULT_SHARED_MAP] = "shared-map",
     [FAULT_COW_COPY] = "cow-copy",           [FAULT_COW_REUSE] = "cow-reuse",
-    [FAULT_MAKE_WRITABLE] = "make-writable", [FAULT_NOTHING] = "nothing",
+    [FAULT_MAKE_WRITABLE] = "make-writable", [FAULT_SWAP_IN] = "swap-in",
+    [FAULT_NOTHING] = "nothing",
 };
 
 const char *fault_action_name(enum fault_action a)
@@ -73,5 +77,7 @@ enum fault_action fault_decide(const struct vma *v, uint32_t va, pte_t e, bool w
         return FAULT_KILL_PROTECTION;
     if (pte_present(e))
         return write ? write_to_present(e, refs) : FAULT_NOTHING;
+    if (pte_is_swap(e))
+        return FAULT_SWAP_IN;
     return first_touch(v, va & ~(PAGE - 1));
 }

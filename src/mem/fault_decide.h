@@ -25,6 +25,7 @@ enum fault_action {
                               make it writable again, no copy */
     FAULT_MAKE_WRITABLE,   /* write to a page of this process's own that its area now allows
                               (mprotect): set W */
+    FAULT_SWAP_IN,         /* the entry says the page is in swap: bring it back */
     FAULT_NOTHING,         /* the page is there and allows the access already */
     FAULT_NACTIONS
 };

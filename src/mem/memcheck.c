@@ -11,6 +11,7 @@
 #include "mem/layout.h"
 #include "mem/pmm.h"
 #include "mem/shm.h"
+#include "mem/swap.h"
 #include "mem/vmm.h"
 
 #define SHOWN 8 /* problems printed in full; the rest are only counted */
@@ -45,14 +46,28 @@ static void count_use(uint16_t *uses, uint32_t pa)
         uses[pfn]++;
 }
 
-static void check_mm(struct mm *mm, uint16_t *uses, uint32_t *mapped)
+/* Counts one swap entry naming slot in slot_uses[]. */
+static void count_slot(uint16_t *slot_uses, uint32_t slot)
+{
+    if (slot >= swap_nr_slots())
+        problem("a swap entry names slot %u, past the %u slots of the swap area", slot,
+                swap_nr_slots(), 0);
+    else if (slot_uses[slot] < UINT16_MAX)
+        slot_uses[slot]++;
+}
+
+static void check_mm(struct mm *mm, uint16_t *uses, uint16_t *slot_uses, uint32_t *mapped)
 {
     count_use(uses, vmm_pd_phys(mm->pd));
     pte_t *e;
-    for (uint32_t va = 0; (e = vmm_next_present(mm->pd, &va, KERNEL_VMA)); va += PAGE_SIZE) {
+    for (uint32_t va = 0; (e = vmm_next_used(mm->pd, &va, KERNEL_VMA)); va += PAGE_SIZE) {
         if (!vma_find(&mm->vmas, va))
             problem("page 0x%08x of directory 0x%08x is mapped outside every area", va,
                     vmm_pd_phys(mm->pd), 0);
+        if (pte_is_swap(*e)) {
+            count_slot(slot_uses, pte_swap_slot(*e));
+            continue;
+        }
         if (*e & PTE_FILE) {
             if (!in_a_module(pte_addr(*e)))
                 problem("page 0x%08x maps frame 0x%08x as a file frame, outside every module", va,
@@ -83,8 +98,18 @@ int memcheck(struct mm *const *mms, int n)
         return 1;
     }
     memset(uses, 0, frames * sizeof *uses);
+    uint32_t slots = swap_nr_slots();
+    uint16_t *slot_uses = kmalloc((slots ? slots : 1) * sizeof *slot_uses);
+    if (!slot_uses) {
+        kfree(uses);
+        kprintf("memcheck: no memory for %u slot counters: nothing checked\n", slots);
+        return 1;
+    }
+    memset(slot_uses, 0, (slots ? slots : 1) * sizeof *slot_uses);
     for (int i = 0; i < n; i++)
-        check_mm(mms[i], uses, &mapped);
+        check_mm(mms[i], uses, slot_uses, &mapped);
+    swap_check(slot_uses, problem);
+    kfree(slot_uses);
     shm_for_each_frame(count_segment_frame, uses);
     if (shm_leaked())
         problem("%u removed shared segments are attached nowhere but were not freed", shm_leaked(),

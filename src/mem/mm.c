@@ -21,6 +21,7 @@
 #include "mem/layout.h"
 #include "mem/pmm.h"
 #include "mem/shm.h"
+#include "mem/swap.h"
 #include "mem/vmm.h"
 
 #define USER_MIN PAGE_SIZE /* page 0 is never mapped */
@@ -120,12 +121,15 @@ const uint32_t *mm_fault_counts(void)
     return fault_counts;
 }
 
-/* Drops the reference a page table entry holds on its frame. A program
- * file's frame (PTE_FILE) is not counted: it is never freed. */
+/* Drops the reference a page table entry holds on its frame, or on its
+ * swap slot. A program file's frame (PTE_FILE) is not counted: it is never
+ * freed. */
 static void put_frame(pte_t e)
 {
     if (pte_present(e) && !(e & PTE_FILE))
         pmm_page_put(pte_addr(e));
+    else if (pte_is_swap(e))
+        swap_entry_drop(e);
 }
 
 /* Copies into the frame at pa the program file's bytes that belong in the
@@ -146,12 +150,18 @@ static void copy_file_bytes(const struct vma *v, uint32_t va, uint32_t pa)
  * file or copied from the frame at copy_of (if not 0), and mapped. */
 static int map_new_frame(struct mm *mm, const struct vma *v, uint32_t va, uint32_t copy_of)
 {
-    uint32_t pa = pmm_alloc(0, PMM_ANY);
+    /* The frame copied from must not be swapped out while a frame is found
+     * for the copy: a reference of the kernel's own keeps it. */
+    if (copy_of)
+        pmm_page_get(copy_of);
+    uint32_t pa = swap_alloc_user_frame(va);
+    if (copy_of && pa)
+        frame_copy(pa, copy_of);
+    if (copy_of)
+        pmm_page_put(copy_of);
     if (!pa)
         return -ENOMEM;
-    if (copy_of) {
-        frame_copy(pa, copy_of);
-    } else {
+    if (!copy_of) {
         frame_zero(pa);
         copy_file_bytes(v, va, pa);
     }
@@ -159,6 +169,21 @@ static int map_new_frame(struct mm *mm, const struct vma *v, uint32_t va, uint32
     if (rc < 0)
         pmm_free(pa, 0);
     return rc;
+}
+
+uint32_t mm_rmap_walk(uint32_t pa, uint32_t va,
+                      void (*fn)(struct mm *mm, pte_t *e, uint32_t va, void *ctx), void *ctx)
+{
+    uint32_t n = 0;
+    for (struct mm *mm = all_mms; mm; mm = mm->next) {
+        pte_t *e = vmm_pte(mm->pd, va, 0);
+        if (!e || !pte_present(*e) || (*e & PTE_FILE) || pte_addr(*e) != pa)
+            continue;
+        n++;
+        if (fn)
+            fn(mm, e, va, ctx);
+    }
+    return n;
 }
 
 /* Maps at va the frame of the shared segment page that va is in area v. */
@@ -192,6 +217,27 @@ static void cow_break(struct mm *mm, const char *when, uint32_t va)
                     when, vmm_pd_phys(other->pd), (uint32_t)VIRT_TO_PHYS(e), *e);
     }
     bochs_magic_break();
+}
+
+/* Brings back the page whose entry e says it is in swap. It comes back
+ * read-only and copy-on-write: other processes may still have the same
+ * slot and will share the frame, and a write must end the frame's place in
+ * the swap cache (cow-reuse or cow-copy, then). */
+static int map_from_swap(struct mm *mm, const struct vma *v, uint32_t va, pte_t e)
+{
+    int err = 0;
+    uint32_t pa = swap_in(e, va, &err);
+    if (!pa)
+        return err;
+    pte_t n = pte_make(pa, PTE_USER | (v->prot & VMA_WRITE ? PTE_COW : 0));
+    int rc = vmm_set(mm->pd, va, n);
+    if (rc < 0) {
+        /* The entry keeps its slot: take the reference swap_in moved back. */
+        swap_entry_dup(e);
+        vmm_set(mm->pd, va, e);
+        pmm_page_put(pa);
+    }
+    return rc;
 }
 
 int mm_handle_fault(struct mm *mm, uint32_t va, bool write)
@@ -229,7 +275,11 @@ int mm_handle_fault(struct mm *mm, uint32_t va, bool write)
         break;
     case FAULT_COW_REUSE:
     case FAULT_MAKE_WRITABLE:
+        swap_page_dirtied(pte_addr(e)); /* its copy in swap, if any, goes stale */
         rc = vmm_set(mm->pd, va, (e | PTE_WRITE) & ~PTE_COW);
+        break;
+    case FAULT_SWAP_IN:
+        rc = map_from_swap(mm, v, va, e);
         break;
     case FAULT_NACTIONS:
         break;
@@ -238,6 +288,10 @@ int mm_handle_fault(struct mm *mm, uint32_t va, bool write)
         fault_counts[a]++;
     if (stop && rc == 0)
         cow_break(mm, "done", va);
+    /* A page back from swap is read-only: a write then needs the
+     * copy-on-write step too, as the CPU's retry would fault again. */
+    if (a == FAULT_SWAP_IN && rc == 0 && write)
+        return mm_handle_fault(mm, va, write);
     return rc;
 }
 
@@ -264,6 +318,14 @@ static int fork_page(struct mm *parent, struct mm *child, const struct vma *v, u
                      pte_t *pe)
 {
     pte_t e = *pe;
+    if (pte_is_swap(e)) {
+        /* In swap: the child's entry names the same slot. */
+        swap_entry_dup(e);
+        int rc = vmm_set(child->pd, va, e);
+        if (rc < 0)
+            swap_entry_drop(e);
+        return rc;
+    }
     if (v->kind == VMA_SHARED || (e & PTE_FILE)) {
         if (!(e & PTE_FILE))
             pmm_page_get(pte_addr(e));
@@ -298,10 +360,10 @@ struct mm *mm_fork(struct mm *parent)
     child->vmas = parent->vmas;
     for (int i = 0; i < parent->vmas.n; i++) {
         const struct vma *v = &parent->vmas.area[i];
-        /* Only pages that are present: one never touched stays so in the
-         * child too, and it will fault it in the same way. */
+        /* Only pages that are present or in swap: one never touched stays
+         * so in the child too, and it will fault it in the same way. */
         pte_t *e;
-        for (uint32_t va = v->start; (e = vmm_next_present(parent->pd, &va, v->end));
+        for (uint32_t va = v->start; (e = vmm_next_used(parent->pd, &va, v->end));
              va += PAGE_SIZE) {
             if (fork_page(parent, child, v, va, e) < 0) {
                 mm_destroy(child);
@@ -337,7 +399,7 @@ bool mm_grow_stack(struct mm *mm, uint32_t va, uint32_t esp)
 /* Unmaps the pages of [start, end) and drops their frames. */
 static void drop_pages(struct mm *mm, uint32_t start, uint32_t end)
 {
-    for (uint32_t va = start; vmm_next_present(mm->pd, &va, end); va += PAGE_SIZE)
+    for (uint32_t va = start; vmm_next_used(mm->pd, &va, end); va += PAGE_SIZE)
         put_frame(vmm_unmap(mm->pd, va));
 }
 
@@ -540,11 +602,16 @@ int mm_sbrk(struct mm *mm, int32_t delta, uint32_t *old_brk)
 /* The pages of area v that are present, and how many of those are shared:
  * a program file's frame, a shared segment's, or one that copy-on-write
  * has not split yet (its frame has more than one reference). */
-static void count_pages(struct mm *mm, const struct vma *v, uint32_t *resident, uint32_t *shared)
+static void count_pages(struct mm *mm, const struct vma *v, uint32_t *resident, uint32_t *shared,
+                        uint32_t *swapped)
 {
-    *resident = *shared = 0;
+    *resident = *shared = *swapped = 0;
     pte_t *e;
-    for (uint32_t va = v->start; (e = vmm_next_present(mm->pd, &va, v->end)); va += PAGE_SIZE) {
+    for (uint32_t va = v->start; (e = vmm_next_used(mm->pd, &va, v->end)); va += PAGE_SIZE) {
+        if (pte_is_swap(*e)) {
+            (*swapped)++;
+            continue;
+        }
         (*resident)++;
         if ((*e & PTE_FILE) || pmm_page_refs(pte_addr(*e)) > 1)
             (*shared)++;
@@ -555,12 +622,14 @@ void mm_print(struct mm *mm)
 {
     for (int i = 0; i < mm->vmas.n; i++) {
         const struct vma *v = &mm->vmas.area[i];
-        uint32_t resident, shared;
-        count_pages(mm, v, &resident, &shared);
+        uint32_t resident, shared, swapped;
+        count_pages(mm, v, &resident, &shared, &swapped);
         kprintf("  0x%08x-0x%08x %c%c%c %-6s %5u KiB, %u resident, %u shared", v->start,
                 v->end - 1, v->prot & VMA_READ ? 'r' : '-', v->prot & VMA_WRITE ? 'w' : '-',
                 v->prot & VMA_EXEC ? 'x' : '-', vma_kind_name(v->kind), (v->end - v->start) / 1024,
                 resident, shared);
+        if (swapped)
+            kprintf(", %u swapped", swapped);
         if (v->kind == VMA_SHARED)
             kprintf(" (segment %u)", v->shm);
         kprintf("\n");

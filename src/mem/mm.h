@@ -67,6 +67,13 @@ long mm_mmap(struct mm *mm, uint32_t addr, uint32_t len, uint32_t prot, uint32_t
 long mm_shmat(struct mm *mm, int id, uint32_t addr, uint32_t flags);
 /* shmdt(): detaches the segment attached at addr. 0, or -EINVAL. */
 int mm_shmdt(struct mm *mm, uint32_t addr);
+/* Reverse mapping: calls fn (if not NULL) for every address space whose
+ * entry for va maps the frame at pa, and returns how many there are. A
+ * private page is mapped at the same address in every process that has it
+ * (only fork shares one), so its frame records that address and the walk
+ * looks there in each address space. */
+uint32_t mm_rmap_walk(uint32_t pa, uint32_t va,
+                      void (*fn)(struct mm *mm, pte_t *e, uint32_t va, void *ctx), void *ctx);
 /* How many attachments of segment id there are, in every address space
  * (an attachment split in pieces by munmap or mprotect counts once). */
 uint32_t mm_shm_attachments(int id);

@@ -25,6 +25,7 @@
 #include "mem/buddy_hot.h"
 #include "mem/layout.h"
 #include "mem/memmap.h"
+#include "mem/swap.h"
 
 #define MAX_RANGES 128
 #define FOUR_GIB   0x100000000ULL
@@ -290,6 +291,7 @@ void pmm_page_put(uint32_t phys)
     if (!p || !(p->flags & PG_HEAD) || p->refcount == 0)
         panic("pmm: reference dropped on frame 0x%08x, which is not allocated", phys);
     if (--p->refcount == 0) {
+        swap_frame_freed(phys >> PAGE_SHIFT); /* off the LRU lists and the swap cache */
         /* buddy_free wants the count it set at allocation. */
         p->refcount = 1;
         pmm_free(phys & ~(PAGE_SIZE - 1), p->order);

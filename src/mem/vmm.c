@@ -19,6 +19,7 @@
 #include "kernel/params.h"
 #include "mem/layout.h"
 #include "mem/pmm.h"
+#include "mem/swap.h"
 
 #define PDE_KERNEL_FIRST 768        /* pde_index(KERNEL_VMA) */
 #define TABLE_SPAN       (1u << 22) /* 4 MiB mapped by one page table */
@@ -145,9 +146,12 @@ int vmm_pd_destroy(pte_t *pd)
         if (!pte_present(pd[i]))
             continue;
         pte_t *table = table_of(pd[i]);
-        for (uint32_t j = 0; j < 1024; j++)
+        for (uint32_t j = 0; j < 1024; j++) {
             if (pte_present(table[j]) && !(table[j] & PTE_FILE))
                 pmm_page_put(pte_addr(table[j]));
+            else if (pte_is_swap(table[j]))
+                swap_entry_drop(table[j]);
+        }
         pmm_free(pte_addr(pd[i]), 0);
     }
     pmm_free(vmm_pd_phys(pd), 0);
@@ -221,7 +225,9 @@ pte_t vmm_unmap(pte_t *pd, uint32_t va)
     return old;
 }
 
-pte_t *vmm_next_present(pte_t *pd, uint32_t *va, uint32_t end)
+/* The first entry at or after *va, below end, that is present, or also
+ * one that is a swap entry when with_swap. */
+static pte_t *next_entry(pte_t *pd, uint32_t *va, uint32_t end, bool with_swap)
 {
     uint32_t a = *va;
     while (a < end) {
@@ -234,13 +240,23 @@ pte_t *vmm_next_present(pte_t *pd, uint32_t *va, uint32_t end)
             continue;
         }
         pte_t *e = &table_of(pde)[pte_index(a)];
-        if (pte_present(*e)) {
+        if (pte_present(*e) || (with_swap && pte_is_swap(*e))) {
             *va = a;
             return e;
         }
         a += PAGE_SIZE;
     }
     return NULL;
+}
+
+pte_t *vmm_next_present(pte_t *pd, uint32_t *va, uint32_t end)
+{
+    return next_entry(pd, va, end, false);
+}
+
+pte_t *vmm_next_used(pte_t *pd, uint32_t *va, uint32_t end)
+{
+    return next_entry(pd, va, end, true);
 }
 
 uint32_t vmm_count_present(pte_t *pd, uint32_t start, uint32_t end)

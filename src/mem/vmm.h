@@ -45,6 +45,8 @@ pte_t vmm_unmap(pte_t *pd, uint32_t va);
  * table are skipped at once, so walking a huge, mostly untouched area costs
  * what its tables hold, not what its size is. Loop with va += PAGE_SIZE. */
 pte_t *vmm_next_present(pte_t *pd, uint32_t *va, uint32_t end);
+/* The same, stopping also at a swap entry (a page that is in swap). */
+pte_t *vmm_next_used(pte_t *pd, uint32_t *va, uint32_t end);
 /* How many pages in [start, end) are present. */
 uint32_t vmm_count_present(pte_t *pd, uint32_t start, uint32_t end);
 /* Translates va: 0 and *pa (with the page offset) and *pte, or -ENOENT. */

@@ -60,7 +60,7 @@ scenario multiboot --boot kernel --args "test=multiboot" \
 
 # Bad command lines are reported, not ignored.
 scenario cmdline-errors --boot kernel --args "frobnicate=1 test=multiboot break=nowhere loose" \
-    --expect "^cmdline: 'frobnicate=1': unknown option \(known options: test= break= kheap= swap= cow= lazy= stack= hot=\)" \
+    --expect "^cmdline: 'frobnicate=1': unknown option \(known options: test= break= kheap= swap= cow= lazy= stack= hot= evict= userpages=\)" \
     --expect "^cmdline: 'break=nowhere': value not allowed \(break= takes: gdt, pmm, paging, panic, switch, ata, cow\)" \
     --expect "^cmdline: 'loose': not in key=value form" \
     --expect "^ktest: 'multiboot' done"
@@ -322,6 +322,58 @@ scenario workloads --qemu "-m 16" --timeout 90 --input $'run sparseheap\nrun hug
 # laziness saves, is left out).
 scenario workloads-eager --args "cow=off lazy=off" --qemu "-m 32" --timeout 90 \
     --input "$workloads" "${workload_results[@]}" --expect '^cow-copy +0$'
+
+# Swapping. userpages=64 lets user pages use 256 KiB of memory at once, so
+# these programs, each checking every byte it wrote, live mostly in swap.
+# Each scenario prints the counters (vmstat) and ends with swap empty again.
+# The disk is std.img (16 MiB of swap), in snapshot mode: writes are dropped
+# when QEMU ends.
+swap_moved=(--expect '^pswpout +[1-9][0-9]*$' --expect '^pswpin +[1-9][0-9]*$'
+    --expect '^swap: hda1, .*, 0 in use;' --reject 'exited with status [1-9]')
+scenario swap-linear --args "userpages=64" --qemu "-m 32 $(disk std.img 0)" --timeout 60 \
+    --input $'run pagelinear\nrun swapfill 6\nvmstat\nswapon\npoweroff' "${swap_moved[@]}" \
+    --expect '^swap: evict=lru, at most 64 user pages in memory \(userpages=\)$' \
+    --expect '^pagelinear: 2048 KiB encrypted and decrypted: 0 bytes wrong$' \
+    --expect '^swapfill: 6 MiB written and read back: 0 pages wrong$'
+# Four processes at once, and memcheck while their pages are in swap: every
+# slot's count equals the entries and the cache that name it.
+scenario swap-parallel --args "userpages=64" --qemu "-m 32 $(disk std.img 0)" --timeout 90 \
+    --input $'run pageparallel &\nrun nap 2000\nmemcheck\nwait 0\nwait 1\nwait 1\nvmstat\nswapon\npoweroff' \
+    --expect '^pid 1 \(pageparallel\) exited with status 0$' --expect '^wait: no process 1$' \
+    --expect '^wait: pid 0 is not a job the shell started$' \
+    "${swap_moved[@]}" --count '4 ^linear-[0-3]: 2048 KiB encrypted and decrypted: 0 bytes wrong$' \
+    --expect '^pageparallel: 0 of 4 failed$' --count '2 ^memcheck: clean'
+# Fork under pressure: pages shared by copy-on-write go to swap while still
+# shared, and the second process to touch one finds it in the swap cache.
+scenario swap-fork --args "userpages=64" --qemu "-m 32 $(disk std.img 0)" --timeout 90 \
+    --input $'run swapfork\nrun pagemerge\nrun forknest\nvmstat\nswapon\npoweroff' "${swap_moved[@]}" \
+    --expect '^swapfork: parent 0 pages wrong, child exit status 0$' \
+    --expect '^pagemerge: 0 children failed, 0 out of order, 0 byte values miscounted$' \
+    --expect '^forknest: 100 rounds, 0 failed, 0 frames not back$' \
+    --expect '^swapcache_hit +[1-9][0-9]*$'
+# The other replacement policies give the same results.
+for policy in clock fifo; do
+    scenario "swap-$policy" --args "userpages=64 evict=$policy" --qemu "-m 32 $(disk std.img 0)" --timeout 60 \
+        --input $'run pagelinear\nvmstat\nswapon\npoweroff' "${swap_moved[@]}" \
+        --expect "^swap: evict=$policy, at most 64 user pages" \
+        --expect '^pagelinear: 2048 KiB encrypted and decrypted: 0 bytes wrong$'
+done
+# More than memory and swap hold: the process is killed, the bystander
+# (partly in swap by then) finishes intact, and its slots are freed after.
+scenario swap-full --args "userpages=64" --qemu "-m 32 $(disk std.img 0)" --timeout 90 \
+    --input $'run bystander &\nrun swapfill 20\nrun nap 3000\nswapon\npoweroff' \
+    --expect '^pid [0-9]+ \(swapfill\) killed: out of memory for a page it was allowed to touch$' \
+    --expect '^bystander 1: intact after 100 rounds$' --expect '^pid 1 \(bystander\) exited with status 0$' \
+    --expect '^swap: hda1, .*, 0 in use;'
+scenario swap-ktest --args "test=swap userpages=64" --qemu "$(disk std.img 0)" \
+    --expect "^ktest: 'swap' done: 4 ok, 0 not ok"
+# With swap off, the budget is a hard limit: a kill, not a hang.
+scenario swap-off-budget --args "userpages=64 swap=off" --qemu "-m 32 $(disk std.img 0)" --timeout 60 \
+    --input $'run swapfill 1\npoweroff' \
+    --expect '^pid 1 \(swapfill\) killed: out of memory for a page it was allowed to touch$'
+scenario userpages-bad --args "userpages=3" --input $'poweroff' \
+    --expect '^userpages=3: not a number of pages from 8 up: no budget$' \
+    --expect '^swap: evict=lru, no user-page budget$'
 
 # ipcs and vmmap while segments are attached; memcheck counts the
 # segments' own references; all are gone once the program exits.

@@ -76,6 +76,22 @@ START_TEST(writes_to_present_pages)
 }
 END_TEST
 
+START_TEST(swapped_pages_come_back)
+{
+    struct vma a = anon(RW), ro = anon(VMA_READ);
+    pte_t swapped = pte_make_swap(42);
+    ck_assert_int_eq(fault_decide(&a, 0x10000, swapped, false, 0), FAULT_SWAP_IN);
+    ck_assert_int_eq(fault_decide(&a, 0x10000, swapped, true, 0), FAULT_SWAP_IN);
+    /* Whatever the area once held (file bytes, a segment), the entry says
+     * where the page is now. */
+    struct vma data = segment(RW, 0x200000);
+    ck_assert_int_eq(fault_decide(&data, 0x11000, swapped, false, 0), FAULT_SWAP_IN);
+    /* The area's permissions still come first. */
+    ck_assert_int_eq(fault_decide(&ro, 0x10000, swapped, true, 0), FAULT_KILL_PROTECTION);
+    ck_assert_int_eq(fault_decide(NULL, 0x10000, swapped, false, 0), FAULT_KILL_UNMAPPED);
+}
+END_TEST
+
 START_TEST(names)
 {
     for (int a = 0; a < FAULT_NACTIONS; a++)
@@ -92,6 +108,7 @@ int main(void)
     tcase_add_test(tc, outside_or_against_the_area_kills);
     tcase_add_test(tc, first_touch_by_backing);
     tcase_add_test(tc, writes_to_present_pages);
+    tcase_add_test(tc, swapped_pages_come_back);
     tcase_add_test(tc, names);
     suite_add_tcase(s, tc);
     return unit_run(s);

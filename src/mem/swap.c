@@ -1,0 +1,376 @@
+/* Swapping private user pages: see swap.h. Every step here runs with
+ * interrupts off, and the disk is polled rather than waited for with its
+ * interrupt, so no other process runs while a page is half moved: a page
+ * is either mapped, or in swap with its entries pointing at a slot whose
+ * contents are written, never in between. (Letting others run during the
+ * disk's work needs a "page under I/O" state that faults wait on.) */
+#include "mem/swap.h"
+
+#include <string.h>
+
+#include "disk/disk.h"
+#include "kernel/console.h"
+#include "kernel/errno.h"
+#include "kernel/panic.h"
+#include "kernel/params.h"
+#include "mem/highmem.h"
+#include "mem/layout.h"
+#include "mem/lru.h"
+#include "mem/mm.h"
+#include "mem/pmm.h"
+#include "mem/swap_map.h"
+#include "mem/vmm.h"
+
+/* What swap knows of each frame: the address where it is mapped (the same
+ * in every process that maps it, since only fork shares a private page),
+ * and the slot it caches, if any. 8 bytes a frame. */
+struct frame_swap {
+    uint32_t va;
+    uint32_t slot; /* 0: in no slot */
+};
+
+/* The records, in chunks of up to FRAMES_PER_CHUNK (2 MiB) taken whole
+ * from the buddy allocator: one array for 4 GiB of RAM would be larger
+ * than its largest block. */
+#define FRAMES_PER_CHUNK (1u << 18)
+#define MAX_CHUNKS       ((1u << 20) / FRAMES_PER_CHUNK)
+static struct frame_swap *chunks[MAX_CHUNKS];
+
+static struct frame_swap *record(uint32_t pfn)
+{
+    return &chunks[pfn / FRAMES_PER_CHUNK][pfn % FRAMES_PER_CHUNK];
+}
+static struct lru lru;
+static uint32_t budget; /* userpages=: most frames on the lists, 0 for no limit */
+static bool swap_on;
+static struct swap_map map;
+static uint8_t *slot_counts; /* the map's array, one byte a slot */
+static uint32_t *cached;     /* indexed by slot: the pfn caching it, 0 for none */
+static struct swap_stats stats;
+
+/* A zeroed table of bytes bytes, in whole frames of zone Normal (its
+ * address in the kernel's direct map), or NULL. */
+static void *table_alloc(uint32_t bytes)
+{
+    unsigned order = 0;
+    while ((PAGE_SIZE << order) < bytes)
+        order++;
+    uint32_t pa = pmm_alloc(order, PMM_NORMAL);
+    if (!pa)
+        return NULL;
+    memset(PHYS_TO_VIRT(pa), 0, PAGE_SIZE << order);
+    return PHYS_TO_VIRT(pa);
+}
+
+void swap_init(void)
+{
+    uint32_t nframes = pmm_max_pfn();
+    for (uint32_t c = 0; c * FRAMES_PER_CHUNK < nframes; c++) {
+        uint32_t n = nframes - c * FRAMES_PER_CHUNK;
+        if (n > FRAMES_PER_CHUNK)
+            n = FRAMES_PER_CHUNK;
+        chunks[c] = table_alloc(n * sizeof(struct frame_swap));
+        if (!chunks[c])
+            panic("swap: no memory for the records of %u frames", nframes);
+    }
+    lru_init(&lru, pmm_page(0), nframes, params_evict());
+    budget = params_userpages();
+    kprintf("swap: evict=%s, %s", lru_policy_name(params_evict()),
+            budget ? "" : "no user-page budget\n");
+    if (budget)
+        kprintf("at most %u user pages in memory (userpages=)\n", budget);
+
+    struct swap_area *area = disk_swap();
+    if (!area->on)
+        return;
+    uint32_t nslots = area->hdr.last_page + 1;
+    if (nslots > SWAP_MAP_MAX_SLOTS) {
+        kprintf("swap: the area has %u pages; a swap entry can name %u: the rest is unused\n",
+                nslots, SWAP_MAP_MAX_SLOTS);
+        nslots = SWAP_MAP_MAX_SLOTS;
+    }
+    slot_counts = table_alloc(nslots);
+    cached = table_alloc(nslots * sizeof *cached);
+    if (!slot_counts || !cached || swap_map_init(&map, slot_counts, nslots) != SWAP_MAP_OK) {
+        kprintf("swap: no memory for the map of %u slots: swap is off\n", nslots);
+        return;
+    }
+    for (uint32_t i = 0; i < area->hdr.nr_badpages; i++)
+        if (area->hdr.badpages[i] < nslots)
+            swap_map_mark_bad(&map, area->hdr.badpages[i]);
+    swap_on = true;
+}
+
+/* The swap area's count of slots in use follows the map's. */
+static void sync_used(void)
+{
+    disk_swap()->used = swap_map_nr_in_use(&map);
+}
+
+/* ---- reverse mapping: the page table entries of a frame ------------------ */
+
+/* Clears the accessed bit of one mapping, noting that it was set. */
+static void clear_accessed(struct mm *mm, pte_t *e, uint32_t va, void *seen)
+{
+    if (*e & PTE_ACCESSED) {
+        *(bool *)seen = true;
+        vmm_set(mm->pd, va, *e & ~PTE_ACCESSED); /* and its TLB entry */
+    }
+}
+
+/* The LRU core's question: was frame pfn used since it last asked? */
+static bool referenced(uint32_t pfn, void *ctx)
+{
+    (void)ctx;
+    bool seen = false;
+    mm_rmap_walk(pfn << PAGE_SHIFT, record(pfn)->va, clear_accessed, &seen);
+    return seen;
+}
+
+/* Replaces one mapping of the frame by a swap entry for slot *ctx. */
+static void to_swap_entry(struct mm *mm, pte_t *e, uint32_t va, void *slot)
+{
+    (void)e;
+    swap_map_dup(&map, *(uint32_t *)slot);
+    vmm_set(mm->pd, va, pte_make_swap(*(uint32_t *)slot));
+}
+
+/* ---- the swap cache: a clean frame and the slot it came from ------------- */
+
+static void cache_add(uint32_t pfn, uint32_t slot)
+{
+    record(pfn)->slot = slot;
+    cached[slot] = pfn;
+    stats.swapcache_add++;
+}
+
+/* The frame leaves the cache, and the slot loses the cache's reference. */
+static void cache_forget(uint32_t pfn)
+{
+    uint32_t slot = record(pfn)->slot;
+    if (!slot)
+        return;
+    record(pfn)->slot = 0;
+    cached[slot] = 0;
+    swap_map_put(&map, slot);
+    sync_used();
+}
+
+/* ---- moving a page ------------------------------------------------------- */
+
+static int slot_io(uint32_t slot, uint32_t pa, bool write)
+{
+    struct swap_area *area = disk_swap();
+    void *buf = kmap(pa);
+    uint32_t lba = disk_swap_slot_lba(slot);
+    int rc = write ? ata_write_page_polled(area->drive, lba, buf)
+                   : ata_read_page_polled(area->drive, lba, buf);
+    kunmap(buf);
+    return rc;
+}
+
+/* Gives the frame a slot holding its contents: the one it caches, or a new
+ * one it is written to. 0 if there is no free slot, or the writes failed. */
+static uint32_t slot_for(uint32_t pfn)
+{
+    if (record(pfn)->slot) {
+        stats.swapcache_drop++; /* clean: the disk has it already */
+        return record(pfn)->slot;
+    }
+    for (int tries = 0; tries < 4; tries++) {
+        uint32_t slot = swap_map_alloc(&map);
+        if (slot == SWAP_MAP_NONE)
+            return 0;
+        if (slot_io(slot, pfn << PAGE_SHIFT, true) == 0) {
+            stats.pswpout++;
+            cache_add(pfn, slot);
+            sync_used();
+            return slot;
+        }
+        /* The page stays in memory; the slot is never used again. */
+        stats.write_errors++;
+        kprintf("swap: writing slot %u failed: it is marked bad\n", slot);
+        swap_map_mark_bad(&map, slot);
+        swap_map_put(&map, slot);
+    }
+    return 0;
+}
+
+/* Evicts one page: the LRU's victim goes to swap, every entry that mapped
+ * it becomes a swap entry, and the frame is freed. False if no page could
+ * go (swap is off or full, or the lists are empty). */
+static bool evict_one(void)
+{
+    if (!swap_on)
+        return false;
+    for (uint32_t looked = 0, n = swap_nr_lru(); looked < n; looked++) {
+        uint32_t pfn = lru_take_victim(&lru, referenced, NULL);
+        if (pfn == LRU_NONE)
+            return false;
+        uint32_t pa = pfn << PAGE_SHIFT, va = record(pfn)->va;
+        /* A frame the kernel holds besides its mappings (a copy-on-write
+         * source being copied) stays. */
+        uint32_t mappings = mm_rmap_walk(pa, va, NULL, NULL);
+        if (mappings == 0 || mappings != pmm_page_refs(pa)) {
+            lru_add(&lru, pfn);
+            continue;
+        }
+        uint32_t slot = slot_for(pfn);
+        if (!slot) {
+            lru_add(&lru, pfn);
+            return false;
+        }
+        mm_rmap_walk(pa, va, to_swap_entry, &slot);
+        /* The mappings' references go; the last one frees the frame, which
+         * leaves the cache then (swap_frame_freed). */
+        for (uint32_t i = 0; i < mappings; i++)
+            pmm_page_put(pa);
+        return true;
+    }
+    return false;
+}
+
+uint32_t swap_alloc_user_frame(uint32_t va)
+{
+    bool stalled = false;
+    uint32_t pa = 0;
+    while (!pa) {
+        if (!budget || swap_nr_lru() < budget)
+            pa = pmm_alloc(0, PMM_ANY);
+        if (pa)
+            break;
+        if (!stalled) {
+            stats.allocstall++;
+            stalled = true;
+        }
+        if (!evict_one())
+            return 0;
+    }
+    uint32_t pfn = pa >> PAGE_SHIFT;
+    *record(pfn) = (struct frame_swap){va, 0};
+    lru_add(&lru, pfn);
+    return pa;
+}
+
+uint32_t swap_in(pte_t e, uint32_t va, int *err)
+{
+    uint32_t slot = pte_swap_slot(e);
+    uint32_t pfn = slot < map.nslots ? cached[slot] : 0;
+    if (pfn) {
+        /* Another process read it already: share its frame. */
+        stats.swapcache_hit++;
+        pmm_page_get(pfn << PAGE_SHIFT);
+        swap_map_put(&map, slot); /* this entry's reference */
+        sync_used();
+        return pfn << PAGE_SHIFT;
+    }
+    uint32_t pa = swap_alloc_user_frame(va);
+    if (!pa) {
+        *err = -ENOMEM;
+        return 0;
+    }
+    if (slot_io(slot, pa, false) < 0) {
+        stats.read_errors++;
+        pmm_page_put(pa);
+        *err = -EIO;
+        return 0;
+    }
+    stats.pswpin++;
+    stats.pgmajfault++;
+    /* The entry's reference on the slot becomes the cache's. */
+    cache_add(pa >> PAGE_SHIFT, slot);
+    return pa;
+}
+
+void swap_page_dirtied(uint32_t pa)
+{
+    cache_forget(pa >> PAGE_SHIFT);
+}
+
+void swap_frame_freed(uint32_t pfn)
+{
+    if (!chunks[0])
+        return; /* before swap_init */
+    struct page *p = pmm_page(pfn);
+    if (p->flags & PG_LRU)
+        lru_remove(&lru, pfn);
+    cache_forget(pfn);
+}
+
+void swap_entry_drop(pte_t e)
+{
+    swap_map_put(&map, pte_swap_slot(e));
+    sync_used();
+}
+
+void swap_entry_dup(pte_t e)
+{
+    swap_map_dup(&map, pte_swap_slot(e));
+}
+
+/* ---- counters and checks ------------------------------------------------- */
+
+const struct swap_stats *swap_stats(void)
+{
+    return &stats;
+}
+
+uint32_t swap_nr_lru(void)
+{
+    return lru_nr_pages(&lru);
+}
+
+uint32_t swap_slots_in_use(void)
+{
+    return swap_on ? swap_map_nr_in_use(&map) : 0;
+}
+
+uint32_t swap_nr_slots(void)
+{
+    return swap_on ? map.nslots : 0;
+}
+
+void swap_print_stats(void)
+{
+    kprintf("pswpin           %u\n", stats.pswpin);
+    kprintf("pswpout          %u\n", stats.pswpout);
+    kprintf("pgmajfault       %u\n", stats.pgmajfault);
+    kprintf("pgscan           %llu\n", lru.pgscan);
+    kprintf("pgsteal          %llu\n", lru.pgsteal);
+    kprintf("pgactivate       %llu\n", lru.pgactivate);
+    kprintf("pgdeactivate     %llu\n", lru.pgdeactivate);
+    kprintf("swapcache_add    %u\n", stats.swapcache_add);
+    kprintf("swapcache_hit    %u\n", stats.swapcache_hit);
+    kprintf("swapcache_drop   %u\n", stats.swapcache_drop);
+    kprintf("allocstall       %u\n", stats.allocstall);
+    kprintf("nr_active        %u\n", lru_nr_active(&lru));
+    kprintf("nr_inactive      %u\n", lru_nr_inactive(&lru));
+    kprintf("nr_swap_used     %u\n", swap_slots_in_use());
+}
+
+void swap_check(const uint16_t *uses, void (*problem)(const char *fmt, uint32_t a, uint32_t b,
+                                                     uint32_t c))
+{
+    struct lru_error why;
+    if (lru_check(&lru, &why) < 0) {
+        kprintf("memcheck: LRU: %s\n", lru_reason_text(why.reason));
+        problem("the LRU lists are broken at frame 0x%08x (reason %u)", why.pfn << PAGE_SHIFT,
+                (uint32_t)why.reason, 0);
+    }
+    if (!swap_on)
+        return;
+    uint32_t value;
+    if (swap_map_check(&map, &value) != SWAP_MAP_OK)
+        problem("the swap-slot map is inconsistent (value %u)", value, 0, 0);
+    for (uint32_t s = 1; s < map.nslots; s++) {
+        if (swap_map_is_bad(&map, s))
+            continue;
+        uint32_t want = uses[s] + (cached[s] ? 1 : 0), count = swap_map_count(&map, s);
+        if (count != want)
+            problem("swap slot %u has count %u, but %u entries and caches name it", s, count,
+                    want);
+        if (cached[s] && record(cached[s])->slot != s)
+            problem("swap slot %u is cached by frame 0x%08x, which names slot %u", s,
+                    cached[s] << PAGE_SHIFT, record(cached[s])->slot);
+    }
+}

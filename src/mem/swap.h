@@ -1,0 +1,78 @@
+/* Swapping private user pages to the swap partition (docs/12-swapping.md).
+ *
+ * The glue between four pieces: the LRU lists (src/mem/lru.c) say which
+ * user frame to give up, the slot map (src/mem/swap_map.c) says where on
+ * the disk it goes, the page tables of every process that maps it (found
+ * through mm_rmap_walk) get a swap entry instead (pte.h), and the ATA
+ * driver moves the page.
+ *
+ * What can be swapped: the frames of private pages (zero-filled, copied
+ * from the program file, copy-on-write copies), the pages that only
+ * processes, not the kernel, hold. Never a page table, a kernel page, a
+ * shared-memory segment's frame or a program file's frame.
+ *
+ * The swap cache: a frame read back from a slot stays associated with that
+ * slot (and the slot keeps a reference for it) for as long as the frame
+ * is clean. It is mapped read-only, with PTE_COW, so the first write
+ * faults; that fault ends the association (the disk copy is then stale).
+ * So a clean frame is evicted again without a write, and a page that two
+ * processes share after fork is read once and mapped by both. */
+#ifndef MEM_SWAP_H
+#define MEM_SWAP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mem/pte.h"
+
+/* Sets up the slot map over the swap area disk_init() chose, the LRU
+ * lists with the evict= policy, and the userpages= budget. */
+void swap_init(void);
+/* A frame for a private user page that will be mapped at va (its
+ * contents are the caller's to fill), on the LRU lists. Evicts other
+ * pages first when the userpages= budget is reached or memory is out.
+ * 0 if nothing could be freed. */
+uint32_t swap_alloc_user_frame(uint32_t va);
+/* The frame at pa must stay while the caller uses it (a copy-on-write
+ * source): off the lists until swap_unpin(). */
+bool swap_pin(uint32_t pa);
+void swap_unpin(uint32_t pa, bool pinned);
+/* The page table entry e, a swap entry, is going away (munmap, exit). */
+void swap_entry_drop(pte_t e);
+/* Entry e is being copied into a child (fork). */
+void swap_entry_dup(pte_t e);
+/* The contents of the page in swap entry e, for the page at va: a frame
+ * with one reference for the caller's mapping, from the swap cache or
+ * read from the disk. 0 with *err -ENOMEM or -EIO. */
+uint32_t swap_in(pte_t e, uint32_t va, int *err);
+/* The frame at pa is about to be written through a mapping: its disk copy
+ * goes stale, so it leaves the swap cache. */
+void swap_page_dirtied(uint32_t pa);
+/* The last reference on frame pfn is gone (called by pmm_page_put before
+ * the frame is freed): it leaves the lists and the swap cache. */
+void swap_frame_freed(uint32_t pfn);
+/* Counters since boot, named after Linux's /proc/vmstat. */
+struct swap_stats {
+    uint32_t pswpin, pswpout;           /* pages read from and written to the disk */
+    uint32_t pgmajfault;                /* faults that had to read the disk */
+    uint32_t swapcache_hit, swapcache_add;
+    uint32_t swapcache_drop;            /* clean frames evicted without a write */
+    uint32_t allocstall;                /* allocations that had to evict first */
+    uint32_t write_errors, read_errors;
+};
+const struct swap_stats *swap_stats(void);
+/* Prints the counters (the shell's vmstat) and the lists' counters. */
+void swap_print_stats(void);
+/* Slots in use, and slots in the map (0 with swap off). */
+uint32_t swap_slots_in_use(void);
+uint32_t swap_nr_slots(void);
+/* memcheck's part: the LRU lists are well formed, the slot map agrees with
+ * itself, and every slot's count equals the swap entries naming it
+ * (counted by the caller in uses[]) plus one if a frame caches it. Each
+ * problem goes to problem(). */
+void swap_check(const uint16_t *uses, void (*problem)(const char *fmt, uint32_t a, uint32_t b,
+                                                     uint32_t c));
+/* Frames on the LRU lists (user pages that could be swapped). */
+uint32_t swap_nr_lru(void);
+
+#endif
