@@ -251,11 +251,13 @@ scenario cow-off --args "cow=off" --qemu "-m 32" --timeout 60 --input $'run cowf
 # read costs one page.
 scenario lazy-load --args "test=lazy" --reject '^not ok' \
     --expect "^ktest: 'lazy' done: 11 ok, 0 not ok"
+# (bigdata's line is not anchored: the shell may be echoing the next typed
+# command when the program prints.)
 scenario lazy-data --timeout 30 --input $'run bigdata &\nrun nap 300\nvmmap 1\npoweroff' \
-    --expect '^bigdata: big\[0\] = 42, 1024 KiB of data, one page touched$' \
+    --expect 'bigdata: big\[0\] = 42, 1024 KiB of data, one page touched$' \
     --expect '^  0x0804b000-0x0814bfff rw- data    1028 KiB, 1 resident, 0 shared$'
 scenario lazy-off --args "lazy=off" --timeout 30 --input $'run bigdata &\nrun nap 300\nvmmap 1\npoweroff' \
-    --expect '^bigdata: big\[0\] = 42, 1024 KiB of data, one page touched$' \
+    --expect 'bigdata: big\[0\] = 42, 1024 KiB of data, one page touched$' \
     --expect '^  0x0804b000-0x0814bfff rw- data    1028 KiB, 257 resident, 0 shared$'
 
 # The stack grows down on faults near ESP, up to its limit (stack=, 8M by
