@@ -9,13 +9,15 @@
 
 /* Where break= can stop. Each is a debug_break() call in the code. */
 static const char *const break_points[] = {
-    "gdt",    /* after the GDT, IDT and PIC are set up, on the boot directory (kmain) */
-    "pmm",    /* after the buddy zones are built (pmm_init) */
-    "paging", /* right after CR3 is loaded with the kernel's directory (vmm_init) */
-    "panic",  /* at the end of every panic report (panic_end) */
-    "switch", /* after CR3 is loaded for a process (schedule) */
-    "ata",    /* before every ATA read or write command (src/disk/ata.c) */
-    "cow",    /* before and after each copy-on-write fault (mm_handle_fault) */
+    "gdt",     /* after the GDT, IDT and PIC are set up, on the boot directory (kmain) */
+    "pmm",     /* after the buddy zones are built (pmm_init) */
+    "paging",  /* right after CR3 is loaded with the kernel's directory (vmm_init) */
+    "panic",   /* at the end of every panic report (panic_end) */
+    "switch",  /* after CR3 is loaded for a process (schedule) */
+    "ata",     /* before every ATA read or write command (src/disk/ata.c) */
+    "cow",     /* before and after each copy-on-write fault (mm_handle_fault) */
+    "swapout", /* after a page's entries became swap entries (src/mem/swap.c) */
+    "swapin",  /* after a page came back from swap (map_from_swap) */
     NULL,
 };
 

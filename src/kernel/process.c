@@ -273,6 +273,33 @@ void process_die(const char *why, int status)
     process_exit(status);
 }
 
+bool process_oom_kill(void)
+{
+    struct process *victim = NULL;
+    uint32_t most = 0, resident = 0, swapped = 0;
+    for (int i = 1; i < NPROC; i++) {
+        struct process *p = &table[i];
+        if (p->state == P_UNUSED || p->state == P_ZOMBIE || !p->mm || p->kill_status)
+            continue;
+        uint32_t r, s;
+        mm_count_pages(p->mm, &r, &s);
+        if (!victim || r + s > most) {
+            victim = p;
+            most = r + s;
+            resident = r;
+            swapped = s;
+        }
+    }
+    if (!victim)
+        return false;
+    kprintf("oom: out of memory and swap: killing pid %d (%s), %u pages in memory and %u in "
+            "swap\n",
+            victim->pid, victim->name, resident, swapped);
+    if (victim == cur)
+        return false;
+    return process_kill(victim->pid, EXIT_KILLED_KILL) == 0 && victim->state == P_ZOMBIE;
+}
+
 int process_kill(int pid, int status)
 {
     struct process *p = process_find(pid);

@@ -35,6 +35,11 @@ struct process {
     uint32_t switches;  /* times it was given the CPU */
 };
 
+/* Out of memory and swap: kills the process with the most pages in memory
+ * and in swap, with a message giving its totals, as Linux's OOM killer
+ * does. True if that was another process (the caller may try again); false
+ * if it is the caller, which must then die itself. */
+bool process_oom_kill(void);
 /* Sets up pid 0, the kernel's own task (the shell runs in it). */
 void process_init(void);
 /* The running process. */

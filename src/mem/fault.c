@@ -115,8 +115,12 @@ static void user_fault(struct regs *r, uint32_t addr)
         if (rc == 0)
             return; /* iret runs the instruction again */
         if (rc == -ENOMEM) {
+            /* The largest process goes; if that is another one, its memory
+             * is free now and the instruction runs again. */
+            if (process_oom_kill())
+                return;
             kills++;
-            process_die("out of memory for a page it was allowed to touch", EXIT_KILLED_SEGV);
+            process_die("out of memory for a page it was allowed to touch", EXIT_KILLED_KILL);
         }
         if (rc == -EIO) {
             kills++;

@@ -236,6 +236,12 @@ static int map_from_swap(struct mm *mm, const struct vma *v, uint32_t va, pte_t 
         swap_entry_dup(e);
         vmm_set(mm->pd, va, e);
         pmm_page_put(pa);
+    } else if (params_break_at("swapin")) {
+        pte_t *slot = vmm_pte(mm->pd, va, 0);
+        kprintf("swapin: page 0x%08x of directory 0x%08x: its PTE at phys 0x%08x held 0x%08x "
+                "(slot %u), now 0x%08x\n",
+                va, vmm_pd_phys(mm->pd), (uint32_t)VIRT_TO_PHYS(slot), e, pte_swap_slot(e), *slot);
+        bochs_magic_break();
     }
     return rc;
 }
@@ -615,6 +621,18 @@ static void count_pages(struct mm *mm, const struct vma *v, uint32_t *resident, 
         (*resident)++;
         if ((*e & PTE_FILE) || pmm_page_refs(pte_addr(*e)) > 1)
             (*shared)++;
+    }
+}
+
+void mm_count_pages(struct mm *mm, uint32_t *resident, uint32_t *swapped)
+{
+    *resident = *swapped = 0;
+    pte_t *e;
+    for (uint32_t va = USER_MIN; (e = vmm_next_used(mm->pd, &va, KERNEL_VMA)); va += PAGE_SIZE) {
+        if (pte_is_swap(*e))
+            (*swapped)++;
+        else if (!(*e & PTE_FILE))
+            (*resident)++;
     }
 }
 

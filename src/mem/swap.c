@@ -11,6 +11,7 @@
 #include "disk/disk.h"
 #include "kernel/console.h"
 #include "kernel/errno.h"
+#include "kernel/io.h"
 #include "kernel/panic.h"
 #include "kernel/params.h"
 #include "mem/highmem.h"
@@ -127,12 +128,16 @@ static bool referenced(uint32_t pfn, void *ctx)
     return seen;
 }
 
-/* Replaces one mapping of the frame by a swap entry for slot *ctx. */
+/* Replaces one mapping of the frame by a swap entry for slot *ctx. With
+ * break=swapout, says which entry and what it holds now. */
 static void to_swap_entry(struct mm *mm, pte_t *e, uint32_t va, void *slot)
 {
-    (void)e;
     swap_map_dup(&map, *(uint32_t *)slot);
     vmm_set(mm->pd, va, pte_make_swap(*(uint32_t *)slot));
+    if (params_break_at("swapout"))
+        kprintf("swapout: page 0x%08x of directory 0x%08x: its PTE at phys 0x%08x now holds "
+                "0x%08x (slot %u)\n",
+                va, vmm_pd_phys(mm->pd), (uint32_t)VIRT_TO_PHYS(e), *e, *(uint32_t *)slot);
 }
 
 /* ---- the swap cache: a clean frame and the slot it came from ------------- */
@@ -221,6 +226,8 @@ static bool evict_one(void)
             return false;
         }
         mm_rmap_walk(pa, va, to_swap_entry, &slot);
+        if (params_break_at("swapout"))
+            bochs_magic_break();
         /* The mappings' references go; the last one frees the frame, which
          * leaves the cache then (swap_frame_freed). */
         for (uint32_t i = 0; i < mappings; i++)

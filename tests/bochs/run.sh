@@ -189,3 +189,42 @@ cow_case() {
     fi
 }
 cow_case
+
+# break=swapout stops after a page's entries became swap entries; the kernel
+# prints each entry's physical address and value. test=swap runs swapfill
+# under userpages=64; its first page to go is the stack's top page. A first
+# run learns where that entry is; a second reads it from physical memory:
+# it must hold what the kernel printed, present bit clear, PTE_SWAP (bit 1)
+# set, and the slot in its upper 20 bits.
+swapout_case() {
+    local name=swapout log=$logs/swapout.log serial=$logs/swapout.serial why=()
+    local args="test=swap userpages=64 break=swapout"
+    printf 'c\nq\n' > "$logs/swapout-learn.rc"
+    BOCHS_TIMEOUT=90 "$top/scripts/bochs-inspect.sh" "$args" "$logs/swapout-learn.rc" \
+        > "$logs/swapout-learn.log" 2>&1
+    local line at
+    line=$(tr -d '\r' < "$top/build/bochs-inspect-serial.log" | grep -m1 '^swapout: page ')
+    at=$(sed -nE 's/.* its PTE at phys (0x[0-9a-f]{8}) .*/\1/p' <<< "$line")
+    if [ -z "$at" ]; then
+        echo "FAIL bochs/$name (the first run printed no swap-out; log: ${logs#"$top"/}/swapout-learn.log)" | tee -a "$results"
+        return
+    fi
+    printf 'c\nxp /1wx %s\nq\n' "$at" > "$logs/swapout.rc"
+    BOCHS_TIMEOUT=90 "$top/scripts/bochs-inspect.sh" "$args" "$logs/swapout.rc" > "$log" 2>&1
+    tr -d '\r' < "$top/build/bochs-inspect-serial.log" > "$serial"
+    local printed slot seen
+    printed=$(sed -nE 's/.* now holds (0x[0-9a-f]{8}) \(slot ([0-9]+)\)$/\1/p' <<< "$line")
+    slot=$(sed -nE 's/.* \(slot ([0-9]+)\)$/\1/p' <<< "$line")
+    seen=$(grep -E '^0x[0-9a-f]{16} <bogus\+ +0>:' "$log" | awk '{ print $NF }' | head -1)
+    grep -q 'Magic breakpoint' "$log" || why+=("Bochs never reached the magic breakpoint")
+    grep -qF "$line" "$serial" || why+=("the second run stopped at another page than the first")
+    [ "$seen" = "$printed" ] || why+=("Bochs read '$seen' at $at, the kernel printed '$printed'")
+    [ $((${seen:-0} & 3)) -eq 2 ] || why+=("entry $seen is not a swap entry (P clear, PTE_SWAP set)")
+    [ $((${seen:-0} >> 12)) -eq "${slot:--1}" ] || why+=("entry $seen does not name slot $slot")
+    if [ ${#why[@]} -eq 0 ]; then
+        echo "PASS bochs/$name" | tee -a "$results"
+    else
+        { echo "FAIL bochs/$name (log: ${log#"$top"/})"; printf '     %s\n' "${why[@]}"; } | tee -a "$results"
+    fi
+}
+swapout_case

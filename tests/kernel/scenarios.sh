@@ -61,7 +61,7 @@ scenario multiboot --boot kernel --args "test=multiboot" \
 # Bad command lines are reported, not ignored.
 scenario cmdline-errors --boot kernel --args "frobnicate=1 test=multiboot break=nowhere loose" \
     --expect "^cmdline: 'frobnicate=1': unknown option \(known options: test= break= kheap= swap= cow= lazy= stack= hot= evict= userpages=\)" \
-    --expect "^cmdline: 'break=nowhere': value not allowed \(break= takes: gdt, pmm, paging, panic, switch, ata, cow\)" \
+    --expect "^cmdline: 'break=nowhere': value not allowed \(break= takes: gdt, pmm, paging, panic, switch, ata, cow, swapout, swapin\)" \
     --expect "^cmdline: 'loose': not in key=value form" \
     --expect "^ktest: 'multiboot' done"
 scenario cmdline-bad-test --boot iso --args "test=nosuchtest" --input "poweroff" --timeout 60 \
@@ -364,11 +364,19 @@ done
 # (partly in swap by then) finishes intact, and its slots are freed after.
 scenario swap-full --args "userpages=64" --qemu "-m 32 $(disk std.img 0)" --timeout 90 \
     --input $'run bystander &\nrun swapfill 20\nrun nap 3000\nswapon\npoweroff' \
-    --expect '^pid [0-9]+ \(swapfill\) killed: out of memory for a page it was allowed to touch$' \
+    --expect '^oom: out of memory and swap: killing pid 2 \(swapfill\), [0-9]+ pages in memory and [0-9]+ in swap$' \
+    --expect '^pid 2 \(swapfill\) killed: out of memory for a page it was allowed to touch$' \
     --expect '^bystander 1: intact after 100 rounds$' --expect '^pid 1 \(bystander\) exited with status 0$' \
     --expect '^swap: hda1, .*, 0 in use;'
 scenario swap-ktest --args "test=swap userpages=64" --qemu "$(disk std.img 0)" \
     --expect "^ktest: 'swap' done: 4 ok, 0 not ok"
+# The OOM killer takes the largest process, not the one that asked: a
+# 12 MiB holder goes, and the 8 MiB program that ran out goes on.
+scenario swap-oom --args "userpages=64" --qemu "-m 32 $(disk std.img 0)" --timeout 90 \
+    --input $'run swapfill 12 4000 &\nrun nap 2000\nrun swapfill 8\nswapon\npoweroff' \
+    --expect '^oom: out of memory and swap: killing pid 1 \(swapfill\), [0-9]+ pages in memory and [0-9]+ in swap$' \
+    --expect '^swapfill: 8 MiB written and read back: 0 pages wrong$' \
+    --expect '^pid 1 \(swapfill\) exited with status 137$' --expect '^swap: hda1, .*, 0 in use;'
 # With swap off, the budget is a hard limit: a kill, not a hang.
 scenario swap-off-budget --args "userpages=64 swap=off" --qemu "-m 32 $(disk std.img 0)" --timeout 60 \
     --input $'run swapfill 1\npoweroff' \
