@@ -167,7 +167,7 @@ static int map_new_frame(struct mm *mm, const struct vma *v, uint32_t va, uint32
     }
     int rc = vmm_set(mm->pd, va, pte_make(pa, pte_flags_for(v)));
     if (rc < 0)
-        pmm_free(pa, 0);
+        pmm_page_put(pa); /* it is on the LRU lists: the put takes it off */
     return rc;
 }
 
@@ -223,13 +223,15 @@ static void cow_break(struct mm *mm, const char *when, uint32_t va)
  * read-only and copy-on-write: other processes may still have the same
  * slot and will share the frame, and a write must end the frame's place in
  * the swap cache (cow-reuse or cow-copy, then). */
-static int map_from_swap(struct mm *mm, const struct vma *v, uint32_t va, pte_t e)
+static int map_from_swap(struct mm *mm, uint32_t va, pte_t e)
 {
     int err = 0;
     uint32_t pa = swap_in(e, va, &err);
     if (!pa)
         return err;
-    pte_t n = pte_make(pa, PTE_USER | (v->prot & VMA_WRITE ? PTE_COW : 0));
+    /* PTE_COW even in a read-only area: mprotect may allow writing later,
+     * and the frame may be shared through the swap cache by then. */
+    pte_t n = pte_make(pa, PTE_USER | PTE_COW);
     int rc = vmm_set(mm->pd, va, n);
     if (rc < 0) {
         /* The entry keeps its slot: take the reference swap_in moved back. */
@@ -285,7 +287,7 @@ int mm_handle_fault(struct mm *mm, uint32_t va, bool write)
         rc = vmm_set(mm->pd, va, (e | PTE_WRITE) & ~PTE_COW);
         break;
     case FAULT_SWAP_IN:
-        rc = map_from_swap(mm, v, va, e);
+        rc = map_from_swap(mm, va, e);
         break;
     case FAULT_NACTIONS:
         break;
@@ -301,6 +303,21 @@ int mm_handle_fault(struct mm *mm, uint32_t va, bool write)
     return rc;
 }
 
+/* Takes (pin) or drops a reference of the kernel's own on the frames of the
+ * present pages in [start, end), so that they cannot be swapped out. */
+static void pin_pages(struct mm *mm, uint32_t start, uint32_t end, bool pin)
+{
+    pte_t *e;
+    for (uint32_t va = start; (e = vmm_next_present(mm->pd, &va, end)); va += PAGE_SIZE) {
+        if (*e & PTE_FILE)
+            continue;
+        if (pin)
+            pmm_page_get(pte_addr(*e));
+        else
+            pmm_page_put(pte_addr(*e));
+    }
+}
+
 int mm_check_user(struct mm *mm, uint32_t va, uint32_t len, bool write)
 {
     if (len == 0)
@@ -308,11 +325,20 @@ int mm_check_user(struct mm *mm, uint32_t va, uint32_t len, bool write)
     /* The range must not wrap and must stay below the kernel half. */
     if (va < USER_MIN || va >= KERNEL_VMA || len > KERNEL_VMA - va)
         return -EFAULT;
-    for (uint32_t p = page_down(va); p < va + len; p += PAGE_SIZE) {
-        int rc = mm_handle_fault(mm, p, write);
-        if (rc < 0)
-            return rc == -ENOMEM ? -ENOMEM : -EFAULT;
+    /* Each page brought in is pinned until the last one is in: bringing in
+     * the next page may need a frame, and finding one could otherwise send
+     * an earlier page of the buffer back to swap. Once this returns, the
+     * kernel reads or writes the buffer before anything can evict. */
+    uint32_t start = page_down(va), end = start;
+    int rc = 0;
+    for (; end < va + len && rc == 0; end += PAGE_SIZE) {
+        rc = mm_handle_fault(mm, end, write);
+        if (rc == 0)
+            pin_pages(mm, end, end + PAGE_SIZE, true);
     }
+    pin_pages(mm, start, rc == 0 ? end : end - PAGE_SIZE, false);
+    if (rc < 0)
+        return rc == -ENOMEM ? -ENOMEM : -EFAULT;
     return 0;
 }
 

@@ -22,7 +22,8 @@ enum pmm_zone_id { ZONE_NORMAL, ZONE_HIGHMEM, PMM_NR_ZONES };
 /* User pages: HighMem first, then Normal, but never the kernel's reserve. */
 #define PMM_ANY            (PMM_NORMAL | PMM_HIGHMEM | PMM_USER)
 /* The page tables of user mappings: the kernel reads them through the
- * direct map, so Normal only; they count against the user budget. */
+ * direct map, so Normal only; they stay out of the kernel's reserve (but
+ * do not count against userpages=, which counts swappable pages). */
 #define PMM_USER_TABLE     (PMM_NORMAL | PMM_USER)
 
 /* Builds the zones from the boot memory map, keeping out the first MiB, the

@@ -222,8 +222,10 @@ static bool evict_one(void)
         }
         uint32_t slot = slot_for(pfn);
         if (!slot) {
+            /* No slot for it (swap is full): a clean page in the swap
+             * cache, which needs none, may still go. */
             lru_add(&lru, pfn);
-            return false;
+            continue;
         }
         mm_rmap_walk(pa, va, to_swap_entry, &slot);
         if (params_break_at("swapout"))

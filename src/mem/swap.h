@@ -33,10 +33,8 @@ void swap_init(void);
  * pages first when the userpages= budget is reached or memory is out.
  * 0 if nothing could be freed. */
 uint32_t swap_alloc_user_frame(uint32_t va);
-/* The frame at pa must stay while the caller uses it (a copy-on-write
- * source): off the lists until swap_unpin(). */
-bool swap_pin(uint32_t pa);
-void swap_unpin(uint32_t pa, bool pinned);
+/* A frame is never evicted while the kernel holds a reference on it
+ * besides its mappings (pmm_page_get): that is how a caller pins one. */
 /* The page table entry e, a swap entry, is going away (munmap, exit). */
 void swap_entry_drop(pte_t e);
 /* Entry e is being copied into a child (fork). */

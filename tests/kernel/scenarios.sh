@@ -377,6 +377,17 @@ scenario swap-oom --args "userpages=64" --qemu "-m 32 $(disk std.img 0)" --timeo
     --expect '^oom: out of memory and swap: killing pid 1 \(swapfill\), [0-9]+ pages in memory and [0-9]+ in swap$' \
     --expect '^swapfill: 8 MiB written and read back: 0 pages wrong$' \
     --expect '^pid 1 \(swapfill\) exited with status 137$' --expect '^swap: hda1, .*, 0 in use;'
+# Attacks on the swap path: a write() whose buffer's second page must come
+# back from swap (bringing it back once evicted the first: a kernel page
+# fault); a read-only page shared through the swap cache, then made
+# writable by one side (the write reached the other); page tables filling
+# memory until a new one cannot be had (the kernel freed a frame still on
+# the LRU lists: a panic).
+scenario swap-hostile --args "userpages=64" --qemu "-m 32 $(disk std.img 0)" --timeout 120 \
+    --input $'run writespan 20\nrun roswap\nrun ptfill\npoweroff' \
+    --expect '^writespan: survived$' --expect "^roswap: the child still read 'A'$" \
+    --expect '^pid [0-9]+ \(ptfill\) killed: out of memory for a page it was allowed to touch$' \
+    --reject '^PANIC'
 # With swap off, the budget is a hard limit: a kill, not a hang.
 scenario swap-off-budget --args "userpages=64 swap=off" --qemu "-m 32 $(disk std.img 0)" --timeout 60 \
     --input $'run swapfill 1\npoweroff' \
