@@ -83,7 +83,7 @@ FUZZERS    := $(patsubst tests/fuzz/%.c,$(HOST)/%,$(sort $(wildcard tests/fuzz/f
 # Extra words for the kernel command line, e.g. make run ARGS="break=gdt".
 ARGS ?=
 
-.PHONY: all kernel user iso run test unit unit-build bench fuzz plots bochs bochs-inspect debug deps clean help format
+.PHONY: all kernel user iso run test soak unit unit-build bench fuzz plots bochs bochs-inspect debug deps clean help format
 all: kernel user iso
 
 kernel: $(KERNEL)
@@ -155,6 +155,11 @@ debug: deps
 
 test: deps
 	scripts/test.sh
+
+# The swap workloads until more than 1 GiB has moved, with swapcheck=on.
+soak: deps
+	$(MAKE) --no-print-directory kernel user
+	scripts/soak.sh
 
 unit-build: $(UNIT_TESTS) $(LRU_SIM)
 

@@ -31,6 +31,7 @@
     X(memcheck)                                                                                    \
     X(cow)                                                                                         \
     X(swap)                                                                                        \
+    X(swapcheck)                                                                                   \
     X(ata_rw)                                                                                      \
     X(ata_lba48)                                                                                   \
     X(ata_eio)

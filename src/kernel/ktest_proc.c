@@ -3,6 +3,7 @@
  * frame is leaked once everything has exited. */
 #include <string.h>
 
+#include "disk/disk.h"
 #include "kernel/console.h"
 #include "kernel/errno.h"
 #include "kernel/ktest.h"
@@ -232,6 +233,36 @@ void ktest_swap(void)
     expect_exit(spawn("swapfill", "1"), "swapfill", 0);
     ktest_check(st->pswpout > out && st->pswpin > in, "pages went out (%u) and came back (%u)",
                 st->pswpout - out, st->pswpin - in);
+    ktest_check(swap_slots_in_use() == 0, "every slot is free again (%u in use)",
+                swap_slots_in_use());
+}
+
+/* swapcheck=on catches a page that changed on the disk: while swapfill
+ * sleeps with most of its pages in swap, the test overwrites one of their
+ * slots with zeros behind the kernel's back. When swapfill reads that page
+ * back, the checksum differs: it is killed with a message, nothing else. */
+void ktest_swapcheck(void)
+{
+    static char argv[3][USER_ARG_LEN] = {"swapfill", "1", "3000"};
+    int pid = process_spawn("swapfill", 3, argv);
+    ktest_check(pid > 0, "spawn swapfill 1 3000: pid %d", pid);
+    process_sleep(1500); /* it has written its pages and sleeps */
+    struct process *p = process_find(pid);
+    uint32_t slot = 0;
+    pte_t *e;
+    for (uint32_t va = USER_BASE;
+         !slot && p && p->mm && (e = vmm_next_used(p->mm->pd, &va, USER_STACK_TOP));
+         va += PAGE_SIZE)
+        if (pte_is_swap(*e) && va > USER_BASE + 0x10000)
+            slot = pte_swap_slot(*e);
+    ktest_check(slot != 0, "found a page of swapfill's heap in swap (slot %u)", slot);
+    static uint8_t zeros[PAGE_SIZE];
+    ktest_check(ata_write_page(disk_swap()->drive, disk_swap_slot_lba(slot), zeros) == 0,
+                "overwrote slot %u with zeros", slot);
+    uint32_t before = swap_stats()->swapcheck_errors;
+    expect_exit(pid, "swapfill", EXIT_KILLED_SEGV);
+    ktest_check(swap_stats()->swapcheck_errors == before + 1, "one checksum mismatch (%u)",
+                swap_stats()->swapcheck_errors - before);
     ktest_check(swap_slots_in_use() == 0, "every slot is free again (%u in use)",
                 swap_slots_in_use());
 }

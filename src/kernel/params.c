@@ -35,7 +35,8 @@ enum {
     OPT_STACK,
     OPT_HOT,
     OPT_EVICT,
-    OPT_USERPAGES
+    OPT_USERPAGES,
+    OPT_SWAPCHECK
 };
 static struct cmdline_opt options[] = {
     [OPT_TEST] = {.key = "test", .choices = ktest_names, .help = "run an in-kernel test scenario"},
@@ -56,7 +57,11 @@ static struct cmdline_opt options[] = {
     [OPT_EVICT] = {.key = "evict",
                    .choices = evict_policies,
                    .help = "which page swap takes: lru (two lists, default), clock, fifo"},
-    [OPT_USERPAGES] = {.key = "userpages", .help = "the most user pages in memory at once (default: no limit)"},
+    [OPT_USERPAGES] = {.key = "userpages",
+                       .help = "the most user pages in memory at once (default: no limit)"},
+    [OPT_SWAPCHECK] = {.key = "swapcheck",
+                       .choices = on_off,
+                       .help = "check each page read back from swap against a checksum"},
 };
 #define NOPTIONS (sizeof options / sizeof options[0])
 
@@ -202,4 +207,9 @@ uint32_t params_userpages(void)
         return 0;
     }
     return n;
+}
+
+bool params_swapcheck(void)
+{
+    return options[OPT_SWAPCHECK].set && strcmp(options[OPT_SWAPCHECK].value, "on") == 0;
 }

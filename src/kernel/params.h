@@ -9,6 +9,7 @@
  *   stack=SIZE      the user stack's limit, e.g. 8M (default) or 256K
  *   evict=lru|clock|fifo  which user page swap takes first (default lru)
  *   userpages=N     at most N user pages in memory at once (default: no limit)
+ *   swapcheck=on|off  checksum each page written to swap, check it when read back
  *   hot=on|off      the hot-frame cache in front of the buddy lists (default on)
  */
 #ifndef KERNEL_PARAMS_H
@@ -45,6 +46,8 @@ enum lru_policy params_evict(void);
  * instruction can touch its code, its stack and two data pages). */
 #define USERPAGES_MIN 8
 uint32_t params_userpages(void);
+/* True only with swapcheck=on. */
+bool params_swapcheck(void);
 /* True if break= names point. */
 bool params_break_at(const char *point);
 

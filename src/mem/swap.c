@@ -47,6 +47,7 @@ static bool swap_on;
 static struct swap_map map;
 static uint8_t *slot_counts; /* the map's array, one byte a slot */
 static uint32_t *cached;     /* indexed by slot: the pfn caching it, 0 for none */
+static uint32_t *sums;       /* swapcheck=on: each slot's checksum when written */
 static struct swap_stats stats;
 
 /* A zeroed table of bytes bytes, in whole frames of zone Normal (its
@@ -95,6 +96,12 @@ void swap_init(void)
     if (!slot_counts || !cached || swap_map_init(&map, slot_counts, nslots) != SWAP_MAP_OK) {
         kprintf("swap: no memory for the map of %u slots: swap is off\n", nslots);
         return;
+    }
+    if (params_swapcheck()) {
+        sums = table_alloc(nslots * sizeof *sums);
+        kprintf("swap: swapcheck=on: %s\n", sums ? "each page read back is checked against its "
+                                                    "checksum"
+                                                  : "no memory for the checksums: not checked");
     }
     for (uint32_t i = 0; i < area->hdr.nr_badpages; i++)
         if (area->hdr.badpages[i] < nslots)
@@ -163,13 +170,32 @@ static void cache_forget(uint32_t pfn)
 
 /* ---- moving a page ------------------------------------------------------- */
 
+/* FNV-1a over a page: cheap, and any changed byte changes it. */
+static uint32_t checksum(const uint8_t *page)
+{
+    uint32_t h = 2166136261u;
+    for (uint32_t i = 0; i < PAGE_SIZE; i++)
+        h = (h ^ page[i]) * 16777619u;
+    return h;
+}
+
+/* Moves the page at pa to or from slot: 0, or -EIO (a failed transfer, or
+ * with swapcheck=on a page that did not come back as it went). */
 static int slot_io(uint32_t slot, uint32_t pa, bool write)
 {
     struct swap_area *area = disk_swap();
-    void *buf = kmap(pa);
+    uint8_t *buf = kmap(pa);
     uint32_t lba = disk_swap_slot_lba(slot);
     int rc = write ? ata_write_page_polled(area->drive, lba, buf)
                    : ata_read_page_polled(area->drive, lba, buf);
+    if (rc == 0 && sums && write) {
+        sums[slot] = checksum(buf);
+    } else if (rc == 0 && sums && checksum(buf) != sums[slot]) {
+        stats.swapcheck_errors++;
+        kprintf("swapcheck: slot %u came back with checksum 0x%08x, went out with 0x%08x\n", slot,
+                checksum(buf), sums[slot]);
+        rc = -EIO;
+    }
     kunmap(buf);
     return rc;
 }
@@ -352,6 +378,8 @@ void swap_print_stats(void)
     kprintf("swapcache_hit    %u\n", stats.swapcache_hit);
     kprintf("swapcache_drop   %u\n", stats.swapcache_drop);
     kprintf("allocstall       %u\n", stats.allocstall);
+    if (sums)
+        kprintf("swapcheck_errors %u\n", stats.swapcheck_errors);
     kprintf("nr_active        %u\n", lru_nr_active(&lru));
     kprintf("nr_inactive      %u\n", lru_nr_inactive(&lru));
     kprintf("nr_swap_used     %u\n", swap_slots_in_use());

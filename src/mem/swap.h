@@ -57,6 +57,7 @@ struct swap_stats {
     uint32_t swapcache_drop;            /* clean frames evicted without a write */
     uint32_t allocstall;                /* allocations that had to evict first */
     uint32_t write_errors, read_errors;
+    uint32_t swapcheck_errors;          /* swapcheck=on: pages that came back changed */
 };
 const struct swap_stats *swap_stats(void);
 /* Prints the counters (the shell's vmstat) and the lists' counters. */

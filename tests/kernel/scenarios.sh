@@ -60,7 +60,7 @@ scenario multiboot --boot kernel --args "test=multiboot" \
 
 # Bad command lines are reported, not ignored.
 scenario cmdline-errors --boot kernel --args "frobnicate=1 test=multiboot break=nowhere loose" \
-    --expect "^cmdline: 'frobnicate=1': unknown option \(known options: test= break= kheap= swap= cow= lazy= stack= hot= evict= userpages=\)" \
+    --expect "^cmdline: 'frobnicate=1': unknown option \(known options: test= break= kheap= swap= cow= lazy= stack= hot= evict= userpages= swapcheck=\)" \
     --expect "^cmdline: 'break=nowhere': value not allowed \(break= takes: gdt, pmm, paging, panic, switch, ata, cow, swapout, swapin\)" \
     --expect "^cmdline: 'loose': not in key=value form" \
     --expect "^ktest: 'multiboot' done"
@@ -370,6 +370,12 @@ scenario swap-full --args "userpages=64" --qemu "-m 32 $(disk std.img 0)" --time
     --expect '^swap: hda1, .*, 0 in use;'
 scenario swap-ktest --args "test=swap userpages=64" --qemu "$(disk std.img 0)" \
     --expect "^ktest: 'swap' done: 4 ok, 0 not ok"
+# swapcheck=on: a slot overwritten behind the kernel's back is caught when
+# its page comes back, and only its owner dies.
+scenario swapcheck --args "test=swapcheck userpages=64 swapcheck=on" --qemu "$(disk std.img 0)" \
+    --expect '^swapcheck: slot [0-9]+ came back with checksum 0x[0-9a-f]{8}, went out with 0x[0-9a-f]{8}$' \
+    --expect '^pid [0-9]+ \(swapfill\) killed: its page could not be read back from swap \(disk error\)$' \
+    --expect "^ktest: 'swapcheck' done: 6 ok, 0 not ok"
 # The OOM killer takes the largest process, not the one that asked: a
 # 12 MiB holder goes, and the 8 MiB program that ran out goes on.
 scenario swap-oom --args "userpages=64" --qemu "-m 32 $(disk std.img 0)" --timeout 90 \
