@@ -333,7 +333,8 @@ scenario workloads-eager --args "cow=off lazy=off" --qemu "-m 32" --timeout 90 \
 swap_moved=(--expect '^pswpout +[1-9][0-9]*$' --expect '^pswpin +[1-9][0-9]*$'
     --expect '^swap: hda1, .*, 0 in use;' --reject 'exited with status [1-9]')
 scenario swap-linear --args "userpages=64" --qemu "-m 32 $(disk std.img 0)" --timeout 60 \
-    --input $'run pagelinear\nrun swapfill 6\nvmstat\nswapon\npoweroff' "${swap_moved[@]}" \
+    --input $'run pagelinear\nrun swapfill 6\nrun zerocheck 4\nvmstat\nswapon\npoweroff' "${swap_moved[@]}" \
+    --expect '^zerocheck: 4 MiB of new heap, 0 bytes not zero$' \
     --expect '^swap: evict=lru, at most 64 user pages in memory \(userpages=\)$' \
     --expect '^pagelinear: 2048 KiB encrypted and decrypted: 0 bytes wrong$' \
     --expect '^swapfill: 6 MiB written and read back: 0 pages wrong$'
