@@ -21,6 +21,7 @@
 #include "mem/vmm.h"
 #include "mem/pmm.h"
 #include "mem/shm.h"
+#include "mem/swap.h"
 
 #define LINE_MAX     128
 /* The longest command: run, the program and its arguments, and "&". */
@@ -291,7 +292,15 @@ static void cmd_disks(int argc, char **argv)
 static void cmd_swapon(int argc, char **argv)
 {
     (void)argc, (void)argv;
+    if (disk_swap()->on && !swap_is_on())
+        swap_on_again();
     disk_print_swap();
+}
+
+static void cmd_swapoff(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    swap_off();
 }
 
 static void cmd_ipcs(int argc, char **argv)
@@ -330,7 +339,8 @@ static const struct command commands[] = {
     {"vmmap", "vmmap PID: a process's VM areas", cmd_vmmap},
     {"pgdir", "pgdir PID: a process's page directory as ranges", cmd_pgdir},
     {"disks", "the ATA drives and their partitions", cmd_disks},
-    {"swapon", "the swap area: size, use, bad pages", cmd_swapon},
+    {"swapon", "the swap area: size, use, bad pages (and back on after swapoff)", cmd_swapon},
+    {"swapoff", "bring every page in swap back into memory and stop swapping", cmd_swapoff},
     {"ipcs", "the shared memory segments", cmd_ipcs},
     {"memcheck", "check every mapped frame's reference count against the page tables",
      cmd_memcheck},

@@ -650,6 +650,22 @@ static void count_pages(struct mm *mm, const struct vma *v, uint32_t *resident, 
     }
 }
 
+int mm_swap_in_all(void)
+{
+    for (struct mm *mm = all_mms; mm; mm = mm->next) {
+        pte_t *e;
+        for (uint32_t va = USER_MIN; (e = vmm_next_used(mm->pd, &va, KERNEL_VMA));
+             va += PAGE_SIZE) {
+            if (!pte_is_swap(*e))
+                continue;
+            int rc = mm_handle_fault(mm, va, false);
+            if (rc < 0)
+                return rc;
+        }
+    }
+    return 0;
+}
+
 void mm_count_pages(struct mm *mm, uint32_t *resident, uint32_t *swapped)
 {
     *resident = *swapped = 0;

@@ -90,6 +90,9 @@ int mm_sbrk(struct mm *mm, int32_t delta, uint32_t *old_brk);
 /* Checks that [va, va + len) is user memory allowing the access, making its
  * pages present; 0 or -EFAULT (or -ENOMEM). */
 int mm_check_user(struct mm *mm, uint32_t va, uint32_t len, bool write);
+/* Brings every page in swap, of every address space, back into memory
+ * (swapoff): 0, or the first fault's error. */
+int mm_swap_in_all(void);
 /* The user pages of an address space: present (not counting a program
  * file's frames) and in swap. */
 void mm_count_pages(struct mm *mm, uint32_t *resident, uint32_t *swapped);

@@ -411,3 +411,56 @@ void swap_check(const uint16_t *uses, void (*problem)(const char *fmt, uint32_t 
                     cached[s] << PAGE_SHIFT, record(cached[s])->slot);
     }
 }
+
+/* ---- swapoff and swapon ---------------------------------------------------- */
+
+int swap_off(void)
+{
+    if (!swap_on) {
+        kprintf("swapoff: swap is off already\n");
+        return -EINVAL;
+    }
+    /* The pages to read back are the slots in use that no frame caches. */
+    uint32_t cached_slots = 0;
+    for (uint32_t s = 1; s < map.nslots; s++)
+        cached_slots += cached[s] != 0;
+    uint32_t needed = swap_map_nr_in_use(&map) - cached_slots;
+    uint32_t free = pmm_nr_free() > PMM_NORMAL_RESERVE ? pmm_nr_free() - PMM_NORMAL_RESERVE : 0;
+    if (budget && budget - swap_nr_lru() < free)
+        free = budget > swap_nr_lru() ? budget - swap_nr_lru() : 0;
+    if (needed > free) {
+        kprintf("swapoff: %u pages are in swap and memory has room for %u: swap stays on\n",
+                needed, free);
+        return -ENOMEM;
+    }
+    swap_on = false; /* nothing new goes out from here on */
+    uint32_t before = stats.pswpin;
+    int rc = mm_swap_in_all();
+    if (rc < 0) {
+        swap_on = true;
+        kprintf("swapoff: a page could not be brought back (%d): swap stays on\n", rc);
+        return rc;
+    }
+    /* Every page is in memory; the cache's hold on the slots goes. */
+    for (uint32_t s = 1; s < map.nslots; s++)
+        if (cached[s])
+            cache_forget(cached[s]);
+    kprintf("swapoff: %u pages read back; swap is off\n", stats.pswpin - before);
+    return 0;
+}
+
+int swap_on_again(void)
+{
+    if (swap_on || !disk_swap()->on || !slot_counts) {
+        kprintf("swapon: %s\n", swap_on ? "swap is on already" : "there is no swap area");
+        return -EINVAL;
+    }
+    swap_on = true;
+    kprintf("swapon: swap is on again\n");
+    return 0;
+}
+
+bool swap_is_on(void)
+{
+    return swap_on;
+}

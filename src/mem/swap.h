@@ -71,6 +71,13 @@ uint32_t swap_nr_slots(void);
  * problem goes to problem(). */
 void swap_check(const uint16_t *uses, void (*problem)(const char *fmt, uint32_t a, uint32_t b,
                                                      uint32_t c));
+/* swapoff: reads every page in swap back (refused, with a message, when
+ * memory cannot hold them) and stops using the area: 0 or -errno. */
+int swap_off(void);
+/* swapon: uses the area again after swap_off(): 0 or -EINVAL. */
+int swap_on_again(void);
+/* True while pages may go to swap. */
+bool swap_is_on(void);
 /* Frames on the LRU lists (user pages that could be swapped). */
 uint32_t swap_nr_lru(void);
 

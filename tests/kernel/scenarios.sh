@@ -395,6 +395,14 @@ scenario swap-hostile --args "userpages=64" --qemu "-m 32 $(disk std.img 0)" --t
     --expect '^writespan: survived$' --expect "^roswap: the child still read 'A'$" \
     --expect '^pid [0-9]+ \(ptfill\) killed: out of memory for a page it was allowed to touch$' \
     --reject '^PANIC'
+# swapoff under load: refused while memory cannot hold what is in swap,
+# done once it can (the bystander's pages come back), then swapon.
+scenario swapoff --args "userpages=64" --qemu "-m 32 $(disk std.img 0)" --timeout 90 \
+    --input $'run bystander &\nrun swapfill 2 &\nrun nap 300\nswapoff\nwait 2\nswapoff\nswapoff\nswapon\nmemcheck\nwait 1\npoweroff' \
+    --expect '^swapoff: [0-9]+ pages are in swap and memory has room for [0-9]+: swap stays on$' \
+    --expect '^swapoff: [0-9]+ pages read back; swap is off$' --expect '^swapoff: swap is off already$' \
+    --expect '^swapon: swap is on again$' --expect '^swap: hda1, .*, 0 in use;' \
+    --expect '^bystander 1: intact after 100 rounds$' --count '2 ^memcheck: clean'
 # With swap off, the budget is a hard limit: a kill, not a hang.
 scenario swap-off-budget --args "userpages=64 swap=off" --qemu "-m 32 $(disk std.img 0)" --timeout 60 \
     --input $'run swapfill 1\npoweroff' \
