@@ -260,6 +260,7 @@ static bool evict_one(void)
          * leaves the cache then (swap_frame_freed). */
         for (uint32_t i = 0; i < mappings; i++)
             pmm_page_put(pa);
+        stats.evicted++;
         return true;
     }
     return false;
@@ -463,4 +464,11 @@ int swap_on_again(void)
 bool swap_is_on(void)
 {
     return swap_on;
+}
+
+uint32_t swap_set_budget(uint32_t pages)
+{
+    uint32_t old = budget;
+    budget = pages;
+    return old;
 }

@@ -56,6 +56,7 @@ struct swap_stats {
     uint32_t swapcache_hit, swapcache_add;
     uint32_t swapcache_drop;            /* clean frames evicted without a write */
     uint32_t allocstall;                /* allocations that had to evict first */
+    uint32_t evicted;                   /* pages evicted (written, or dropped clean) */
     uint32_t write_errors, read_errors;
     uint32_t swapcheck_errors;          /* swapcheck=on: pages that came back changed */
 };
@@ -71,6 +72,9 @@ uint32_t swap_nr_slots(void);
  * problem goes to problem(). */
 void swap_check(const uint16_t *uses, void (*problem)(const char *fmt, uint32_t a, uint32_t b,
                                                      uint32_t c));
+/* Sets the userpages= budget (0: none) and returns the old one; for the
+ * in-kernel tests, which need an exact number of frames. */
+uint32_t swap_set_budget(uint32_t pages);
 /* swapoff: reads every page in swap back (refused, with a message, when
  * memory cannot hold them) and stops using the area: 0 or -errno. */
 int swap_off(void);

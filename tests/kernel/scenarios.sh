@@ -371,6 +371,13 @@ scenario swap-full --args "userpages=64" --qemu "-m 32 $(disk std.img 0)" --time
     --expect '^swap: hda1, .*, 0 in use;'
 scenario swap-ktest --args "test=swap userpages=64" --qemu "$(disk std.img 0)" \
     --expect "^ktest: 'swap' done: 4 ok, 0 not ok"
+# Exact counts for each policy on a fixed string over 5 pages in 4 frames,
+# equal to what the page-replacement lab computes for the same string.
+for policy in lru clock fifo; do
+    scenario "swapcount-$policy" --args "test=swapcount evict=$policy" --qemu "$(disk std.img 0)" \
+        --expect "^ok [0-9]+ - evict=$policy: [0-9]+ faults" \
+        --expect "^ktest: 'swapcount' done: 4 ok, 0 not ok"
+done
 # swapcheck=on: a slot overwritten behind the kernel's back is caught when
 # its page comes back, and only its owner dies.
 scenario swapcheck --args "test=swapcheck userpages=64 swapcheck=on" --qemu "$(disk std.img 0)" \
