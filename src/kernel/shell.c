@@ -295,6 +295,9 @@ static void cmd_swapon(int argc, char **argv)
     if (disk_swap()->on && !swap_is_on())
         swap_on_again();
     disk_print_swap();
+    if (swap_nr_bad_since_boot())
+        kprintf("swap: %u slots marked bad since boot (disk errors): never used again\n",
+                swap_nr_bad_since_boot());
 }
 
 static void cmd_swapoff(int argc, char **argv)

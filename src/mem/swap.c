@@ -49,6 +49,7 @@ static uint8_t *slot_counts; /* the map's array, one byte a slot */
 static uint32_t *cached;     /* indexed by slot: the pfn caching it, 0 for none */
 static uint32_t *sums;       /* swapcheck=on: each slot's checksum when written */
 static struct swap_stats stats;
+static uint32_t boot_bad; /* slots the header's bad-page list marked */
 
 /* A zeroed table of bytes bytes, in whole frames of zone Normal (its
  * address in the kernel's direct map), or NULL. */
@@ -106,6 +107,7 @@ void swap_init(void)
     for (uint32_t i = 0; i < area->hdr.nr_badpages; i++)
         if (area->hdr.badpages[i] < nslots)
             swap_map_mark_bad(&map, area->hdr.badpages[i]);
+    boot_bad = swap_map_nr_bad(&map);
     swap_on = true;
 }
 
@@ -306,7 +308,11 @@ uint32_t swap_in(pte_t e, uint32_t va, int *err)
         return 0;
     }
     if (slot_io(slot, pa, false) < 0) {
+        /* The page is lost: whoever faults on it dies (mm.c), and the slot
+         * is never handed out again once its last entry is gone. */
         stats.read_errors++;
+        if (!swap_map_is_bad(&map, slot))
+            swap_map_mark_bad(&map, slot);
         pmm_page_put(pa);
         *err = -EIO;
         return 0;
@@ -471,4 +477,9 @@ uint32_t swap_set_budget(uint32_t pages)
     uint32_t old = budget;
     budget = pages;
     return old;
+}
+
+uint32_t swap_nr_bad_since_boot(void)
+{
+    return swap_on || slot_counts ? swap_map_nr_bad(&map) - boot_bad : 0;
 }

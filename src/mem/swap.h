@@ -82,6 +82,8 @@ int swap_off(void);
 int swap_on_again(void);
 /* True while pages may go to swap. */
 bool swap_is_on(void);
+/* Slots marked bad since boot, after a write or read error. */
+uint32_t swap_nr_bad_since_boot(void);
 /* Frames on the LRU lists (user pages that could be swapped). */
 uint32_t swap_nr_lru(void);
 

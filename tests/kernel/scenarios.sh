@@ -12,7 +12,7 @@ make_disk() {
 }
 make_disk std.img --size 32 --swap 16 --label pagoda-swap --uuid 0a1b2c3d-0000-4000-8000-00000000cafe
 make_disk small.img --size 4 --swap 1
-make_disk eio.img --size 32 --swap 16   # only ata-eio uses it, without a snapshot (see there)
+make_disk eio.img --size 32 --swap 16   # only ata-eio and swap-read-error use it, without a snapshot (see there)
 make_disk noswap.img --size 32 --swap 8 --second 8 --no-mkswap
 make_disk notable.img --size 32 --no-table
 if [ ! -f "$disks/wiped.img" ]; then
@@ -410,6 +410,18 @@ scenario swapoff --args "userpages=64" --qemu "-m 32 $(disk std.img 0)" --timeou
     --expect '^swapoff: [0-9]+ pages read back; swap is off$' --expect '^swapoff: swap is off already$' \
     --expect '^swapon: swap is on again$' --expect '^swap: hda1, .*, 0 in use;' \
     --expect '^bystander 1: intact after 100 rounds$' --count '2 ^memcheck: clean'
+# A swap slot the disk refuses (blkdebug fails every transfer of slot 10;
+# the first is a write): the page stays in memory, the slot is marked bad
+# and never used again, another slot takes the page, nothing is lost.
+scenario swap-write-error --args "userpages=64" --timeout 90 \
+    --qemu "-m 32 -drive file=blkdebug:tests/kernel/blkdebug-read-error.conf:$disks/eio.img,format=raw,if=ide,index=0" \
+    --input $'run swapfill 2\nrun pagelinear\nswapon\npoweroff' \
+    --expect '^ata: hda: giving up on the write of sector 2128 after 3 attempts: -EIO$' \
+    --count '1 ^swap: writing slot 10 failed: it is marked bad$' \
+    --expect '^swapfill: 2 MiB written and read back: 0 pages wrong$' \
+    --expect '^pagelinear: 2048 KiB encrypted and decrypted: 0 bytes wrong$' \
+    --expect '^swap: 1 slots marked bad since boot \(disk errors\): never used again$' \
+    --expect '^swap: hda1, .*, 0 in use;'
 # With swap off, the budget is a hard limit: a kill, not a hang.
 scenario swap-off-budget --args "userpages=64 swap=off" --qemu "-m 32 $(disk std.img 0)" --timeout 60 \
     --input $'run swapfill 1\npoweroff' \
