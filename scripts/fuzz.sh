@@ -9,7 +9,7 @@
 # input, and fuzz_trace every replacement policy on each trace it accepts, a
 # few thousand a second: they run 60 seconds each instead. FUZZ_SECONDS, when
 # set, stops every target after that
-# many seconds (scripts/test.sh: 3).
+# many seconds (scripts/test.sh: 1).
 #
 # Each target starts from build/fuzz/NAME/corpus (what earlier runs found)
 # and the seeds scripts/fuzz-seeds.sh makes in build/fuzz/NAME/seeds. A crash

@@ -20,12 +20,17 @@ echo "== host unit tests (check, ASan + UBSan)"
 # Builds use both cores of a two-core machine: they are a good part of the run.
 jobs=-j$(nproc 2>/dev/null || echo 2)
 if make -s --no-print-directory "$jobs" unit-build; then
+    # The test programs run side by side, one per core; their outputs are
+    # read in order afterwards. CK_VERBOSITY=verbose makes check print one
+    # line per test:  file:line:P|F|E:tcase:test:iteration: message
+    mkdir -p build/unit
+    # shellcheck disable=SC2016
+    printf '%s\n' build/host/test_* | xargs -P "$(nproc 2>/dev/null || echo 2)" -I{} sh -c \
+        'n=$(basename "$1"); CK_VERBOSITY=verbose "$1" > "build/unit/$n.out" 2>&1; echo $? > "build/unit/$n.rc"' _ {}
     for t in build/host/test_*; do
         [ -x "$t" ] || continue
-        # CK_VERBOSITY=verbose makes check print one line per test:
-        #   file:line:P|F|E:tcase:test:iteration: message
-        out=$(CK_VERBOSITY=verbose "$t" 2>&1)
-        rc=$?
+        out=$(cat "build/unit/${t##*/}.out")
+        rc=$(cat "build/unit/${t##*/}.rc")
         echo "$out" | awk -F: -v suite="${t##*/test_}" '
             $3 == "P" { print "PASS unit/" suite "/" $5; next }
             $3 == "F" || $3 == "E" { print "FAIL unit/" suite "/" $5 ": " $0 }' | tee -a "$results"
@@ -40,14 +45,14 @@ else
     record FAIL "unit/build"
 fi
 
-echo "== fuzz targets, 3 s each (make fuzz runs them longer)"
+echo "== fuzz targets, 1 s each (make fuzz runs them longer)"
 fuzzers=$(for f in tests/fuzz/fuzz_*.c; do echo "build/host/$(basename "$f" .c)"; done)
 # shellcheck disable=SC2086
 make -s --no-print-directory "$jobs" -k $fuzzers > build/fuzz-build.log 2>&1
 for f in tests/fuzz/fuzz_*.c; do
     name=$(basename "$f" .c)
     if make -s --no-print-directory "build/host/$name" > "build/$name.log" 2>&1 &&
-        FUZZ_SECONDS=3 scripts/fuzz.sh "build/host/$name" >> "build/$name.log" 2>&1; then
+        FUZZ_SECONDS=1 scripts/fuzz.sh "build/host/$name" >> "build/$name.log" 2>&1; then
         record PASS "fuzz/$name ($(sed -nE 's/^stat::number_of_executed_units: *//p' "build/fuzz/$name/log") runs)"
     else
         record FAIL "fuzz/$name (log: build/$name.log)"

@@ -354,13 +354,6 @@ scenario swap-fork --args "userpages=64" --qemu "-m 32 $(disk std.img 0)" --time
     --expect '^pagemerge: 0 children failed, 0 out of order, 0 byte values miscounted$' \
     --expect '^forknest: 100 rounds, 0 failed, 0 frames not back$' \
     --expect '^swapcache_hit +[1-9][0-9]*$'
-# The other replacement policies give the same results.
-for policy in clock fifo; do
-    scenario "swap-$policy" --args "userpages=64 evict=$policy" --qemu "-m 32 $(disk std.img 0)" --timeout 60 \
-        --input $'run pagelinear\nvmstat\nswapon\npoweroff' "${swap_moved[@]}" \
-        --expect "^swap: evict=$policy, at most 64 user pages" \
-        --expect '^pagelinear: 2048 KiB encrypted and decrypted: 0 bytes wrong$'
-done
 # More than memory and swap hold: the process is killed, the bystander
 # (partly in swap by then) finishes intact, and its slots are freed after.
 scenario swap-full --args "userpages=64" --qemu "-m 32 $(disk std.img 0)" --timeout 90 \

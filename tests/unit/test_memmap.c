@@ -564,7 +564,7 @@ END_TEST
 #define SPACE  (64 * MiB)
 #define UNITS  (SPACE / KiB) /* 1 KiB units */
 #define PAGES  (SPACE / 4096)
-#define ROUNDS 3000
+#define ROUNDS 1000
 
 static uint64_t rng_state;
 
