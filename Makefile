@@ -166,10 +166,27 @@ unit-build: $(UNIT_TESTS) $(LRU_SIM)
 unit: $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do $$t || exit 1; done
 
-$(HOST)/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(CORE_SRCS) $(LAB_SRCS) $(wildcard src/*/*.h)
+# The pure cores (and the lab) are compiled once for all the unit tests, and
+# once for all the fuzz targets, with their sanitizers: each test or target
+# then compiles only its own file.
+HOST_CORE_OBJS := $(patsubst src/%.c,$(HOST)/asan/%.o,$(CORE_SRCS) $(LAB_SRCS))
+FUZZ_CORE_OBJS := $(patsubst src/%.c,$(HOST)/fuzzcov/%.o,$(CORE_SRCS) $(LAB_SRCS))
+
+$(HOST)/asan/%.o: src/%.c $(wildcard src/*/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $< (ASan, UBSan)"
+	@$(HOSTCC) $(HOST_CFLAGS) -c $< -o $@
+
+$(HOST)/fuzzcov/%.o: src/%.c $(wildcard src/*/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (fuzzing)"
+	@clang -std=gnu11 -Wall -Wextra -Werror -O1 -g -Isrc -DHOST_TEST \
+		-fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
+
+$(HOST)/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(HOST_CORE_OBJS) $(wildcard src/*/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
-	@$(HOSTCC) $(HOST_CFLAGS) $< $(CORE_SRCS) $(LAB_SRCS) -o $@ $(CHECK_LIBS)
+	@$(HOSTCC) $(HOST_CFLAGS) $< $(HOST_CORE_OBJS) -o $@ $(CHECK_LIBS)
 
 # lru-sim is a tool, not a test: optimised, no sanitizers (its code is
 # tested under them in build/host/test_lab and build/host/test_lru_sim).
@@ -200,10 +217,10 @@ bench: deps $(BENCHES)
 
 # A fuzz target may share a model with a unit test (tests/unit/*.h) or
 # helpers with other targets (tests/fuzz/*.h).
-$(HOST)/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/unit/*.h tests/fuzz/*.h) $(CORE_SRCS) $(LAB_SRCS) $(wildcard src/*/*.h)
+$(HOST)/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/unit/*.h tests/fuzz/*.h) $(FUZZ_CORE_OBJS) $(wildcard src/*/*.h)
 	@mkdir -p $(dir $@)
 	clang -std=gnu11 -Wall -Wextra -Werror -O1 -g -Isrc -DHOST_TEST \
-		-fsanitize=fuzzer,address,undefined $< $(CORE_SRCS) $(LAB_SRCS) -o $@
+		-fsanitize=fuzzer,address,undefined $< $(FUZZ_CORE_OBJS) -o $@
 
 # How long each target runs: FUZZ_RUNS, FUZZ_SECONDS (see scripts/fuzz.sh).
 fuzz: deps $(FUZZERS)
