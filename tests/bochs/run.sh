@@ -10,6 +10,17 @@ logs=$build/bochs-test
 results=${RESULTS:-/dev/null}
 mkdir -p "$logs"
 
+# report NAME LOG [WHY...]: PASS if no reason is given, else FAIL with each.
+report() {
+    local name=$1 log=$2
+    shift 2
+    if [ $# -eq 0 ]; then
+        echo "PASS bochs/$name" | tee -a "$results"
+    else
+        { echo "FAIL bochs/$name (log: ${log#"$top"/})"; printf '     %s\n' "$@"; } | tee -a "$results"
+    fi
+}
+
 # bochs_case NAME KERNEL_ARGS COMMANDS [CHECK_FN] -- REGEX...
 # Runs Bochs with the debugger commands and checks each regex is in its
 # output; CHECK_FN, if given, is called with the debugger log and the
@@ -32,11 +43,7 @@ bochs_case() {
         local line
         while IFS= read -r line; do why+=("$line"); done < <($check "$log" "$serial")
     fi
-    if [ ${#why[@]} -eq 0 ]; then
-        echo "PASS bochs/$name" | tee -a "$results"
-    else
-        { echo "FAIL bochs/$name (log: ${log#"$top"/})"; printf '     %s\n' "${why[@]}"; } | tee -a "$results"
-    fi
+    report "$name" "$log" "${why[@]}"
 }
 
 sym() { nm "$kernel" | awk -v s="$1" '$3 == s { print "0x" $1 }'; }
@@ -132,11 +139,7 @@ switch_case() {
     fi
     grep -Eq '^ PTE: 0x[0-9a-f]{16} .* U W P$' "$log" || why+=("page 0x0804b000 is not a user, writable page")
     grep -Eq '^ PTE: 0x0000000000100101 +G .* S R P$' "$log" || why+=("page 0xc0100000 is not a supervisor, read-only, global page")
-    if [ ${#why[@]} -eq 0 ]; then
-        echo "PASS bochs/$name" | tee -a "$results"
-    else
-        { echo "FAIL bochs/$name (log: ${log#"$top"/})"; printf '     %s\n' "${why[@]}"; } | tee -a "$results"
-    fi
+    report "$name" "$log" "${why[@]}"
 }
 switch_case
 
@@ -182,11 +185,7 @@ cow_case() {
             why+=("the kernel printed another PTE after the copy than Bochs read (${v[2]})")
     fi
     grep -q 'Magic breakpoint' "$log" || why+=("Bochs never reached the magic breakpoint")
-    if [ ${#why[@]} -eq 0 ]; then
-        echo "PASS bochs/$name" | tee -a "$results"
-    else
-        { echo "FAIL bochs/$name (log: ${log#"$top"/})"; printf '     %s\n' "${why[@]}"; } | tee -a "$results"
-    fi
+    report "$name" "$log" "${why[@]}"
 }
 cow_case
 
@@ -221,10 +220,6 @@ swapout_case() {
     [ "$seen" = "$printed" ] || why+=("Bochs read '$seen' at $at, the kernel printed '$printed'")
     [ $((${seen:-0} & 3)) -eq 2 ] || why+=("entry $seen is not a swap entry (P clear, PTE_SWAP set)")
     [ $((${seen:-0} >> 12)) -eq "${slot:--1}" ] || why+=("entry $seen does not name slot $slot")
-    if [ ${#why[@]} -eq 0 ]; then
-        echo "PASS bochs/$name" | tee -a "$results"
-    else
-        { echo "FAIL bochs/$name (log: ${log#"$top"/})"; printf '     %s\n' "${why[@]}"; } | tee -a "$results"
-    fi
+    report "$name" "$log" "${why[@]}"
 }
 swapout_case
