@@ -11,7 +11,11 @@
  * command. For each sector the drive raises DRQ (and, unless nIEN is set,
  * its IRQ) when it is ready to move 256 words through the data port. Until
  * the scheduler runs the driver polls the status register; after that the
- * caller sleeps (process_block) until IRQ 14 or 15 says the drive is ready. */
+ * caller sleeps (process_block) until IRQ 14 or 15 says the drive is ready.
+ *
+ * One request at a time per channel: while a process sleeps in the middle
+ * of one, the channel is busy and any other request on it waits its turn
+ * (process_sleep_on). */
 #include "disk/ata.h"
 
 #include <string.h>
@@ -57,12 +61,13 @@ struct channel {
     uint8_t irq;
     volatile bool irq_fired;
     struct process *waiter;
+    bool busy; /* a request is under way; others wait on the channel */
     uint8_t selected; /* 0xA0/0xB0 last written to REG_DRIVE, 0 = unknown */
 };
 
 static struct channel channels[2] = {
-    {0x1F0, 0x3F6, 14, false, NULL, 0},
-    {0x170, 0x376, 15, false, NULL, 0},
+    {0x1F0, 0x3F6, 14, false, NULL, false, 0},
+    {0x170, 0x376, 15, false, NULL, false, 0},
 };
 static struct ata_drive drives[ATA_MAX_DRIVES];
 static bool use_irqs;
@@ -143,8 +148,14 @@ static void ata_irq(struct regs *r)
     inb(c->base + REG_STATUS); /* reading the status acknowledges the interrupt */
     irqs++;
     c->irq_fired = true;
-    if (c->waiter)
+    if (c->waiter) {
         process_wake(c->waiter);
+        /* The woken process has the disk's next step to do: if this
+         * interrupt stopped a user program, let it go first rather than at
+         * the end of that program's time slice. */
+        if (r->cs & 3)
+            schedule();
+    }
 }
 
 /* Waits for the drive to finish its current step: by IRQ once processes
@@ -365,20 +376,48 @@ static int transfer(struct ata_drive *d, uint64_t lba, unsigned count, void *buf
     return st;
 }
 
+bool ata_wait_idle(struct ata_drive *d)
+{
+    struct channel *c = &channels[d->channel];
+    bool slept = false;
+    uint32_t flags = irq_save();
+    while (c->busy) {
+        process_sleep_on(c);
+        slept = true;
+    }
+    irq_restore(flags);
+    return slept;
+}
+
 static int request(struct ata_drive *d, uint64_t lba, unsigned count, void *buf, bool write,
                    bool polled)
 {
     if (!d || d->kind != ATA_DISK || lba + count > d->sectors)
         return -EINVAL;
+    struct channel *c = &channels[d->channel];
+    uint32_t flags = irq_save();
+    while (c->busy)
+        process_sleep_on(c);
+    c->busy = true;
+    irq_restore(flags);
     const char *what = write ? "write" : "read";
+    int rc = -EIO;
     for (int attempt = 1; attempt <= ATA_RETRIES; attempt++) {
         int st = transfer(d, lba, count, buf, write, polled);
-        if (st == 0)
-            return 0;
+        if (st == 0) {
+            rc = 0;
+            break;
+        }
         report_error(d, lba, what, st);
         d->retries += attempt < ATA_RETRIES;
-        soft_reset(&channels[d->channel]);
+        soft_reset(c);
     }
+    flags = irq_save();
+    c->busy = false;
+    process_wake_all(c);
+    irq_restore(flags);
+    if (rc == 0)
+        return 0;
     d->errors++;
     kprintf("ata: %s: giving up on the %s of sector %llu after %d attempts: -EIO\n", d->name, what,
             lba, ATA_RETRIES);
@@ -403,11 +442,6 @@ int ata_read_page(struct ata_drive *d, uint64_t lba, void *buf)
 int ata_write_page(struct ata_drive *d, uint64_t lba, const void *buf)
 {
     return page_io(d, lba, (void *)buf, true, false);
-}
-
-int ata_read_page_polled(struct ata_drive *d, uint64_t lba, void *buf)
-{
-    return page_io(d, lba, buf, false, true);
 }
 
 int ata_write_page_polled(struct ata_drive *d, uint64_t lba, const void *buf)

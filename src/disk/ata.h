@@ -34,11 +34,15 @@ struct ata_drive *ata_find(const char *name);
  * -EIO after ATA_RETRIES attempts, or -EINVAL past the end of the disk. */
 int ata_read_page(struct ata_drive *d, uint64_t lba, void *buf);
 int ata_write_page(struct ata_drive *d, uint64_t lba, const void *buf);
-/* The same, polling the drive instead of sleeping until its interrupt, so
- * no other process runs meanwhile, and a write without the cache flush
- * (the swap path, src/mem/swap.c: its pages need not survive a reboot). */
-int ata_read_page_polled(struct ata_drive *d, uint64_t lba, void *buf);
+/* The same write, polling the drive instead of sleeping until its
+ * interrupt, so no other process runs meanwhile, and without the cache
+ * flush (the swap path's eviction, src/mem/swap.c: its pages need not
+ * survive a reboot). */
 int ata_write_page_polled(struct ata_drive *d, uint64_t lba, const void *buf);
+/* Returns once no request is under way on d's channel, sleeping until
+ * then: a caller about to use the polled calls, which never sleep, takes
+ * its turn here first. True if it slept (other processes ran meanwhile). */
+bool ata_wait_idle(struct ata_drive *d);
 /* Reads one sector (the MBR). */
 int ata_read_sector(struct ata_drive *d, uint64_t lba, void *buf);
 /* Switches from polling to IRQ completion: call once processes exist. */

@@ -275,6 +275,14 @@ void process_die(const char *why, int status)
 
 bool process_oom_kill(void)
 {
+    /* A process killed while it slept on the disk has not let go of its
+     * memory yet: wait for it rather than kill a second one. */
+    for (int i = 1; i < NPROC; i++) {
+        if (table[i].kill_status && table[i].state == P_BLOCKED && &table[i] != cur) {
+            process_sleep(10);
+            return true;
+        }
+    }
     struct process *victim = NULL;
     uint32_t most = 0, resident = 0, swapped = 0;
     for (int i = 1; i < NPROC; i++) {
@@ -412,6 +420,23 @@ void process_wake(struct process *p)
         p->woken = true;
         p->state = P_READY;
     }
+}
+
+void process_sleep_on(const void *chan)
+{
+    cur->chan = chan;
+    cur->woken = false;
+    cur->wake_tick = UINT64_MAX; /* no timeout: sched_tick never wakes it */
+    cur->state = P_BLOCKED;
+    schedule();
+    cur->chan = NULL;
+}
+
+void process_wake_all(const void *chan)
+{
+    for (int i = 0; i < NPROC; i++)
+        if (table[i].state == P_BLOCKED && table[i].chan == chan)
+            process_wake(&table[i]);
 }
 
 void sched_idle(void)

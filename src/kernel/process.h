@@ -29,6 +29,7 @@ struct process {
     uint64_t wake_tick; /* P_SLEEPING: when to wake */
     int wait_pid;       /* P_WAITING: the child waited for, or -1 for any */
     bool woken;         /* P_BLOCKED: set by process_wake() */
+    const void *chan;   /* P_BLOCKED in process_sleep_on(): what it waits for */
     bool orphan;        /* its parent died: pid 0 collects it */
     int kill_status;    /* > 0: killed while blocked in the kernel; dies on the way out */
     uint32_t slice;     /* ticks left in its time slice */
@@ -81,6 +82,13 @@ void process_sleep(uint32_t ms);
 bool process_block(uint32_t timeout_ms);
 /* Makes a process blocked in process_block() ready again. */
 void process_wake(struct process *p);
+/* Blocks the current process until process_wake_all(chan), for any object
+ * chan stands for (a page under I/O, a busy disk channel). The caller
+ * checks its condition again when this returns, in a loop, as a wake-up
+ * only says something changed. Interrupts must be off. */
+void process_sleep_on(const void *chan);
+/* Makes every process sleeping on chan ready again. */
+void process_wake_all(const void *chan);
 /* True once the scheduler runs (drivers poll before that). */
 bool sched_started(void);
 /* For pid 0 when it has nothing to do: runs the others if any are ready,

@@ -112,6 +112,9 @@ static void user_fault(struct regs *r, uint32_t addr)
         if (!mm_find_area(p->mm, addr))
             mm_grow_stack(p->mm, addr, r->user_esp);
         int rc = mm_handle_fault(p->mm, addr, write);
+        /* Killed while it slept on the disk (process_kill): it dies now. */
+        if (p->kill_status)
+            process_exit(p->kill_status);
         if (rc == 0)
             return; /* iret runs the instruction again */
         if (rc == -ENOMEM) {

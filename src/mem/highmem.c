@@ -1,8 +1,9 @@
 /* Temporary mappings for HighMem frames. The first KMAP_SLOTS pages of the
  * kernel-virtual area are set aside; kmap() takes a free slot, maps the frame
  * there (in the shared kernel page table, so it works whatever directory is
- * loaded) and kunmap() unmaps it with invlpg. The kernel never sleeps or
- * switches tasks while it holds a slot, so a handful is enough. */
+ * loaded) and kunmap() unmaps it with invlpg. Only one holder ever sleeps
+ * with a slot, the disk request under way (a swap-in's read, swap.c), so a
+ * handful is enough. */
 #include "mem/highmem.h"
 
 #include <stdbool.h>

@@ -229,23 +229,28 @@ static int map_from_swap(struct mm *mm, uint32_t va, pte_t e)
     uint32_t pa = swap_in(e, va, &err);
     if (!pa)
         return err;
+    /* swap_in may have slept on the disk. If the entry changed meanwhile
+     * (swapoff brought the page in for us), the fault is over. */
+    pte_t *slot = vmm_pte(mm->pd, va, 0);
+    if (!slot || *slot != e) {
+        pmm_page_put(pa);
+        return 0;
+    }
     /* PTE_COW even in a read-only area: mprotect may allow writing later,
      * and the frame may be shared through the swap cache by then. */
-    pte_t n = pte_make(pa, PTE_USER | PTE_COW);
-    int rc = vmm_set(mm->pd, va, n);
+    int rc = vmm_set(mm->pd, va, pte_make(pa, PTE_USER | PTE_COW));
     if (rc < 0) {
-        /* The entry keeps its slot: take the reference swap_in moved back. */
-        swap_entry_dup(e);
-        vmm_set(mm->pd, va, e);
         pmm_page_put(pa);
-    } else if (params_break_at("swapin")) {
-        pte_t *slot = vmm_pte(mm->pd, va, 0);
+        return rc;
+    }
+    swap_entry_drop(e); /* the entry's reference on the slot */
+    if (params_break_at("swapin")) {
         kprintf("swapin: page 0x%08x of directory 0x%08x: its PTE at phys 0x%08x held 0x%08x "
                 "(slot %u), now 0x%08x\n",
                 va, vmm_pd_phys(mm->pd), (uint32_t)VIRT_TO_PHYS(slot), e, pte_swap_slot(e), *slot);
         bochs_magic_break();
     }
-    return rc;
+    return 0;
 }
 
 int mm_handle_fault(struct mm *mm, uint32_t va, bool write)
@@ -650,19 +655,40 @@ static void count_pages(struct mm *mm, const struct vma *v, uint32_t *resident, 
     }
 }
 
+/* True if mm is still an address space in use. */
+static bool mm_listed(const struct mm *mm)
+{
+    for (struct mm *m = all_mms; m; m = m->next)
+        if (m == mm)
+            return true;
+    return false;
+}
+
 int mm_swap_in_all(void)
 {
-    for (struct mm *mm = all_mms; mm; mm = mm->next) {
-        pte_t *e;
-        for (uint32_t va = USER_MIN; (e = vmm_next_used(mm->pd, &va, KERNEL_VMA));
-             va += PAGE_SIZE) {
-            if (!pte_is_swap(*e))
-                continue;
-            int rc = mm_handle_fault(mm, va, false);
-            if (rc < 0)
-                return rc;
+    /* Each swap-in sleeps while the disk reads, and meanwhile processes
+     * run: one may exit (its mm leaves the list) or fork (its child gets
+     * copies of the swap entries). So the walk starts over when the mm it
+     * is in goes away, and whole passes repeat until one finds nothing. */
+    bool found;
+    do {
+        found = false;
+    restart:
+        for (struct mm *mm = all_mms; mm; mm = mm->next) {
+            pte_t *e;
+            for (uint32_t va = USER_MIN; (e = vmm_next_used(mm->pd, &va, KERNEL_VMA));
+                 va += PAGE_SIZE) {
+                if (!pte_is_swap(*e))
+                    continue;
+                found = true;
+                int rc = mm_handle_fault(mm, va, false);
+                if (rc < 0)
+                    return rc;
+                if (!mm_listed(mm))
+                    goto restart;
+            }
         }
-    }
+    } while (found);
     return 0;
 }
 

@@ -1,9 +1,14 @@
-/* Swapping private user pages: see swap.h. Every step here runs with
- * interrupts off, and the disk is polled rather than waited for with its
- * interrupt, so no other process runs while a page is half moved: a page
- * is either mapped, or in swap with its entries pointing at a slot whose
- * contents are written, never in between. (Letting others run during the
- * disk's work needs a "page under I/O" state that faults wait on.) */
+/* Swapping private user pages: see swap.h.
+ *
+ * Eviction runs with interrupts off and polls the disk, so no other
+ * process runs while a page goes out: a page is either mapped, or in swap
+ * with its entries pointing at a slot whose contents are written, never
+ * in between. Its caller waits its turn for the disk first.
+ *
+ * A swap-in sleeps while the disk reads, and other processes run. The
+ * frame being read is in the swap cache already, locked (PG_LOCKED): a
+ * fault on the same slot meanwhile (a page shared after fork) sleeps on
+ * that page until the read ends, then maps the same frame. */
 #include "mem/swap.h"
 
 #include <string.h>
@@ -14,6 +19,7 @@
 #include "kernel/io.h"
 #include "kernel/panic.h"
 #include "kernel/params.h"
+#include "kernel/process.h"
 #include "mem/highmem.h"
 #include "mem/layout.h"
 #include "mem/lru.h"
@@ -36,6 +42,11 @@ struct frame_swap {
 #define FRAMES_PER_CHUNK (1u << 18)
 #define MAX_CHUNKS       ((1u << 20) / FRAMES_PER_CHUNK)
 static struct frame_swap *chunks[MAX_CHUNKS];
+
+/* A frame whose contents are being read from the disk: it may not be
+ * mapped or evicted until the read ends. A page flag, in the bits buddy.h
+ * leaves to later subsystems (lru.h has 0x0010 and 0x0020). */
+#define PG_LOCKED 0x0040u
 
 static struct frame_swap *record(uint32_t pfn)
 {
@@ -182,14 +193,18 @@ static uint32_t checksum(const uint8_t *page)
 }
 
 /* Moves the page at pa to or from slot: 0, or -EIO (a failed transfer, or
- * with swapcheck=on a page that did not come back as it went). */
+ * with swapcheck=on a page that did not come back as it went). A write
+ * polls the disk; a read sleeps until the disk is done. */
 static int slot_io(uint32_t slot, uint32_t pa, bool write)
 {
     struct swap_area *area = disk_swap();
+    /* Wait for the disk before taking a kmap slot, so that only the one
+     * request under way holds a slot while it sleeps (highmem.c). */
+    ata_wait_idle(area->drive);
     uint8_t *buf = kmap(pa);
     uint32_t lba = disk_swap_slot_lba(slot);
     int rc = write ? ata_write_page_polled(area->drive, lba, buf)
-                   : ata_read_page_polled(area->drive, lba, buf);
+                   : ata_read_page(area->drive, lba, buf);
     if (rc == 0 && sums && write) {
         sums[slot] = checksum(buf);
     } else if (rc == 0 && sums && checksum(buf) != sums[slot]) {
@@ -242,9 +257,10 @@ static bool evict_one(void)
             return false;
         uint32_t pa = pfn << PAGE_SHIFT, va = record(pfn)->va;
         /* A frame the kernel holds besides its mappings (a copy-on-write
-         * source being copied) stays. */
+         * source being copied, a page being read in) stays. */
         uint32_t mappings = mm_rmap_walk(pa, va, NULL, NULL);
-        if (mappings == 0 || mappings != pmm_page_refs(pa)) {
+        if (mappings == 0 || mappings != pmm_page_refs(pa) ||
+            (pmm_page(pfn)->flags & PG_LOCKED)) {
             lru_add(&lru, pfn);
             continue;
         }
@@ -272,11 +288,15 @@ uint32_t swap_alloc_user_frame(uint32_t va)
 {
     bool stalled = false;
     uint32_t pa = 0;
-    while (!pa) {
+    for (;;) {
         if (!budget || swap_nr_lru() < budget)
             pa = pmm_alloc(0, PMM_ANY);
         if (pa)
             break;
+        /* Evicting needs the disk. If another process's read has it, wait
+         * and look again: memory may have been freed meanwhile. */
+        if (swap_on && ata_wait_idle(disk_swap()->drive))
+            continue;
         if (!stalled) {
             stats.allocstall++;
             stalled = true;
@@ -290,38 +310,73 @@ uint32_t swap_alloc_user_frame(uint32_t va)
     return pa;
 }
 
-uint32_t swap_in(pte_t e, uint32_t va, int *err)
+/* Reads slot into the new frame at pa, which joins the swap cache locked
+ * for the length of the read: pa, or 0 with *err -EIO. */
+static uint32_t read_in(uint32_t slot, uint32_t pa, int *err)
 {
-    uint32_t slot = pte_swap_slot(e);
-    uint32_t pfn = slot < map.nslots ? cached[slot] : 0;
-    if (pfn) {
-        /* Another process read it already: share its frame. */
-        stats.swapcache_hit++;
-        pmm_page_get(pfn << PAGE_SHIFT);
-        swap_map_put(&map, slot); /* this entry's reference */
-        sync_used();
-        return pfn << PAGE_SHIFT;
-    }
-    uint32_t pa = swap_alloc_user_frame(va);
-    if (!pa) {
-        *err = -ENOMEM;
-        return 0;
-    }
-    if (slot_io(slot, pa, false) < 0) {
+    uint32_t pfn = pa >> PAGE_SHIFT;
+    struct page *page = pmm_page(pfn);
+    page->flags |= PG_LOCKED;
+    swap_map_dup(&map, slot); /* the cache's own reference */
+    cache_add(pfn, slot);
+    int rc = slot_io(slot, pa, false); /* sleeps: others run meanwhile */
+    uint32_t flags = irq_save();
+    page->flags &= ~PG_LOCKED;
+    process_wake_all(page);
+    irq_restore(flags);
+    if (rc < 0) {
         /* The page is lost: whoever faults on it dies (mm.c), and the slot
          * is never handed out again once its last entry is gone. */
         stats.read_errors++;
         if (!swap_map_is_bad(&map, slot))
             swap_map_mark_bad(&map, slot);
+        cache_forget(pfn);
         pmm_page_put(pa);
         *err = -EIO;
         return 0;
     }
     stats.pswpin++;
     stats.pgmajfault++;
-    /* The entry's reference on the slot becomes the cache's. */
-    cache_add(pa >> PAGE_SHIFT, slot);
     return pa;
+}
+
+uint32_t swap_in(pte_t e, uint32_t va, int *err)
+{
+    uint32_t slot = pte_swap_slot(e);
+    for (;;) {
+        uint32_t pfn = slot < map.nslots ? cached[slot] : 0;
+        if (pfn && (pmm_page(pfn)->flags & PG_LOCKED)) {
+            /* Another process is reading it in: wait, then look again. */
+            stats.swapin_waits++;
+            uint32_t flags = irq_save();
+            while (pmm_page(pfn)->flags & PG_LOCKED)
+                process_sleep_on(pmm_page(pfn));
+            irq_restore(flags);
+            continue;
+        }
+        if (pfn) {
+            /* Another process read it already: share its frame. */
+            stats.swapcache_hit++;
+            pmm_page_get(pfn << PAGE_SHIFT);
+            return pfn << PAGE_SHIFT;
+        }
+        if (swap_map_is_bad(&map, slot)) {
+            *err = -EIO; /* a read of it failed before */
+            return 0;
+        }
+        uint32_t pa = swap_alloc_user_frame(va);
+        if (!pa) {
+            *err = -ENOMEM;
+            return 0;
+        }
+        if (cached[slot]) {
+            /* Finding a frame slept (waiting for the disk to evict), and
+             * meanwhile another process began reading this slot. */
+            pmm_page_put(pa);
+            continue;
+        }
+        return read_in(slot, pa, err);
+    }
 }
 
 void swap_page_dirtied(uint32_t pa)
@@ -384,6 +439,7 @@ void swap_print_stats(void)
     kprintf("swapcache_add    %u\n", stats.swapcache_add);
     kprintf("swapcache_hit    %u\n", stats.swapcache_hit);
     kprintf("swapcache_drop   %u\n", stats.swapcache_drop);
+    kprintf("swapin_waits     %u\n", stats.swapin_waits);
     kprintf("allocstall       %u\n", stats.allocstall);
     if (sums)
         kprintf("swapcheck_errors %u\n", stats.swapcheck_errors);

@@ -41,7 +41,9 @@ void swap_entry_drop(pte_t e);
 void swap_entry_dup(pte_t e);
 /* The contents of the page in swap entry e, for the page at va: a frame
  * with one reference for the caller's mapping, from the swap cache or
- * read from the disk. 0 with *err -ENOMEM or -EIO. */
+ * read from the disk. 0 with *err -ENOMEM or -EIO. It may sleep while the
+ * disk works, so the caller checks afterwards that its entry still holds
+ * e; once the entry is replaced, the caller drops e (swap_entry_drop). */
 uint32_t swap_in(pte_t e, uint32_t va, int *err);
 /* The frame at pa is about to be written through a mapping: its disk copy
  * goes stale, so it leaves the swap cache. */
@@ -54,6 +56,7 @@ struct swap_stats {
     uint32_t pswpin, pswpout;           /* pages read from and written to the disk */
     uint32_t pgmajfault;                /* faults that had to read the disk */
     uint32_t swapcache_hit, swapcache_add;
+    uint32_t swapin_waits;              /* faults that waited for another's read */
     uint32_t swapcache_drop;            /* clean frames evicted without a write */
     uint32_t allocstall;                /* allocations that had to evict first */
     uint32_t evicted;                   /* pages evicted (written, or dropped clean) */

@@ -346,6 +346,12 @@ scenario swap-parallel --args "userpages=64" --qemu "-m 32 $(disk std.img 0)" --
     --expect '^wait: pid 0 is not a job the shell started$' \
     "${swap_moved[@]}" --count '4 ^linear-[0-3]: 2048 KiB encrypted and decrypted: 0 bytes wrong$' \
     --expect '^pageparallel: 0 of 4 failed$' --count '2 ^memcheck: clean'
+# A process waiting for a swap-in lets others run: the counting child runs
+# during most of the parent's 1024 reads (with the disk polled, about 1%).
+scenario swap-wait --args "userpages=64" --qemu "-m 32 $(disk std.img 0)" --timeout 60 \
+    --input $'run swapwait 4\nvmstat\nmemcheck\nswapon\npoweroff' "${swap_moved[@]}" \
+    --expect '^swapwait: 4 MiB read back, 0 pages wrong; the counting child ran during [0-9]+ of 1024 reads$' \
+    --expect '^pid 1 \(swapwait\) exited with status 0$' --expect '^memcheck: clean'
 # Fork under pressure: pages shared by copy-on-write go to swap while still
 # shared, and the second process to touch one finds it in the swap cache.
 scenario swap-fork --args "userpages=64" --qemu "-m 32 $(disk std.img 0)" --timeout 90 \
@@ -398,7 +404,7 @@ scenario swap-hostile --args "userpages=64" --qemu "-m 32 $(disk std.img 0)" --t
 # swapoff under load: refused while memory cannot hold what is in swap,
 # done once it can (the bystander's pages come back), then swapon.
 scenario swapoff --args "userpages=64" --qemu "-m 32 $(disk std.img 0)" --timeout 90 \
-    --input $'run bystander &\nrun swapfill 2 &\nrun nap 300\nswapoff\nwait 2\nswapoff\nswapoff\nswapon\nmemcheck\nwait 1\npoweroff' \
+    --input $'run bystander &\nrun swapfill 2 2000 &\nrun nap 300\nswapoff\nwait 2\nswapoff\nswapoff\nswapon\nmemcheck\nwait 1\npoweroff' \
     --expect '^swapoff: [0-9]+ pages are in swap and memory has room for [0-9]+: swap stays on$' \
     --expect '^swapoff: [0-9]+ pages read back; swap is off$' --expect '^swapoff: swap is off already$' \
     --expect '^swapon: swap is on again$' --expect '^swap: hda1, .*, 0 in use;' \
