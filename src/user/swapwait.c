@@ -5,7 +5,8 @@
  * For each read the parent notes whether the child's count moved. While the
  * parent waits for the disk the child should get the CPU, so the count
  * moves during most reads; if the kernel held the CPU through the disk's
- * work, it would move only when a time slice happens to end. */
+ * work, it would move only when a time slice happens to end (about 1 read
+ * in 100). The exit status is 1 if it moved during fewer than a quarter. */
 #include "libc.h"
 
 #define PAGE 4096u
@@ -42,5 +43,5 @@ int main(int argc, char **argv)
     printf("swapwait: %u MiB read back, %u pages wrong; the counting child ran during %u of %u "
            "reads\n",
            mib, wrong, moved, pages);
-    return wrong != 0 || moved * 2 < pages;
+    return wrong != 0 || moved * 4 < pages;
 }

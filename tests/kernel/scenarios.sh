@@ -348,7 +348,7 @@ scenario swap-parallel --args "userpages=64" --qemu "-m 32 $(disk std.img 0)" --
     --expect '^pageparallel: 0 of 4 failed$' --count '2 ^memcheck: clean'
 # A process waiting for a swap-in lets others run: the counting child runs
 # during most of the parent's 1024 reads (with the disk polled, about 1%).
-scenario swap-wait --args "userpages=64" --qemu "-m 32 $(disk std.img 0)" --timeout 60 \
+scenario swap-wait --args "userpages=64" --qemu "-m 32 $(disk std.img 0),throttling.iops-read=2000" --timeout 60 \
     --input $'run swapwait 4\nvmstat\nmemcheck\nswapon\npoweroff' "${swap_moved[@]}" \
     --expect '^swapwait: 4 MiB read back, 0 pages wrong; the counting child ran during [0-9]+ of 1024 reads$' \
     --expect '^pid 1 \(swapwait\) exited with status 0$' --expect '^memcheck: clean'
