@@ -36,7 +36,8 @@ enum {
     OPT_HOT,
     OPT_EVICT,
     OPT_USERPAGES,
-    OPT_SWAPCHECK
+    OPT_SWAPCHECK,
+    OPT_WATERMARKS
 };
 static struct cmdline_opt options[] = {
     [OPT_TEST] = {.key = "test", .choices = ktest_names, .help = "run an in-kernel test scenario"},
@@ -62,6 +63,8 @@ static struct cmdline_opt options[] = {
     [OPT_SWAPCHECK] = {.key = "swapcheck",
                        .choices = on_off,
                        .help = "check each page read back from swap against a checksum"},
+    [OPT_WATERMARKS] = {.key = "watermarks",
+                        .help = "MIN,LOW,HIGH free pages for reclaim (default: from memory size)"},
 };
 #define NOPTIONS (sizeof options / sizeof options[0])
 
@@ -193,15 +196,31 @@ enum lru_policy params_evict(void)
     return p;
 }
 
+/* A decimal number at *s, moving *s past it; false if there is none or it
+ * is too large. */
+static bool parse_count(const char **s, uint32_t *out)
+{
+    uint32_t n = 0;
+    const char *p = *s;
+    if (*p < '0' || *p > '9')
+        return false;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        if (n >= 0x1000000)
+            return false;
+        n = n * 10 + (uint32_t)(*p - '0');
+    }
+    *s = p;
+    *out = n;
+    return true;
+}
+
 uint32_t params_userpages(void)
 {
     if (!options[OPT_USERPAGES].set)
         return 0;
     uint32_t n = 0;
     const char *s = options[OPT_USERPAGES].value;
-    for (; *s >= '0' && *s <= '9' && n < 0x1000000; s++)
-        n = n * 10 + (uint32_t)(*s - '0');
-    if (*s || n < USERPAGES_MIN) {
+    if (!parse_count(&s, &n) || *s || n < USERPAGES_MIN) {
         kprintf("userpages=%s: not a number of pages from %u up: no budget\n",
                 options[OPT_USERPAGES].value, USERPAGES_MIN);
         return 0;
@@ -212,4 +231,28 @@ uint32_t params_userpages(void)
 bool params_swapcheck(void)
 {
     return options[OPT_SWAPCHECK].set && strcmp(options[OPT_SWAPCHECK].value, "on") == 0;
+}
+
+bool params_watermarks(uint32_t *min, uint32_t *low, uint32_t *high)
+{
+    if (!options[OPT_WATERMARKS].set)
+        return false;
+    const char *s = options[OPT_WATERMARKS].value;
+    uint32_t w[3];
+    bool ok = true;
+    for (int i = 0; i < 3 && ok; i++) {
+        ok = parse_count(&s, &w[i]);
+        if (ok && i < 2)
+            ok = *s++ == ',';
+    }
+    if (!ok || *s || w[0] == 0 || w[0] > w[1] || w[1] > w[2]) {
+        kprintf("watermarks=%s: not three page counts MIN,LOW,HIGH with 0 < MIN <= LOW <= "
+                "HIGH: the defaults stay\n",
+                options[OPT_WATERMARKS].value);
+        return false;
+    }
+    *min = w[0];
+    *low = w[1];
+    *high = w[2];
+    return true;
 }

@@ -9,6 +9,7 @@
  *   stack=SIZE      the user stack's limit, e.g. 8M (default) or 256K
  *   evict=lru|clock|fifo  which user page swap takes first (default lru)
  *   userpages=N     at most N user pages in memory at once (default: no limit)
+ *   watermarks=MIN,LOW,HIGH  free pages at which reclaim starts and stops
  *   swapcheck=on|off  checksum each page written to swap, check it when read back
  *   hot=on|off      the hot-frame cache in front of the buddy lists (default on)
  */
@@ -48,6 +49,10 @@ enum lru_policy params_evict(void);
 uint32_t params_userpages(void);
 /* True only with swapcheck=on. */
 bool params_swapcheck(void);
+/* watermarks=MIN,LOW,HIGH: true with the three counts if given and well
+ * formed (0 < MIN <= LOW <= HIGH); false, saying why if malformed, to keep
+ * the defaults. */
+bool params_watermarks(uint32_t *min, uint32_t *low, uint32_t *high);
 /* True if break= names point. */
 bool params_break_at(const char *point);
 

@@ -36,8 +36,11 @@ static struct process table[NPROC];
 static struct process *cur;
 static int next_pid = 1;
 
-static const char *const state_names[] = {"unused",   "ready",   "running",
-                                          "sleeping", "waiting", "zombie"};
+/* Indexed by enum proc_state. */
+static const char *const state_names[] = {"unused",  "ready",  "running", "sleeping",
+                                          "waiting", "zombie", "blocked"};
+_Static_assert(sizeof state_names / sizeof state_names[0] == P_BLOCKED + 1,
+               "a name for every process state");
 
 struct process *current(void)
 {
@@ -147,6 +150,36 @@ static void prepare_kernel_stack(struct process *p, const struct regs *user_regs
     for (int i = 0; i < 4; i++)
         *--sp = 0;
     p->saved_esp = (uint32_t)sp;
+}
+
+/* A kernel thread's function returned, which it must never do. */
+static void kthread_returned(void)
+{
+    panic("kernel thread pid %d (%s) returned", cur->pid, cur->name);
+}
+
+int process_spawn_kernel(const char *name, void (*fn)(void))
+{
+    uint32_t flags = irq_save();
+    struct process *p;
+    int rc = alloc_process(&p);
+    if (rc < 0) {
+        irq_restore(flags);
+        return rc;
+    }
+    /* The first context_switch() to it "returns" into fn, with interrupts
+     * off as schedule() left them; fn's own return address is a trap. */
+    uint32_t *sp = (uint32_t *)((uint32_t)p->kstack + KSTACK_SIZE);
+    *--sp = (uint32_t)kthread_returned;
+    *--sp = (uint32_t)fn;
+    for (int i = 0; i < 4; i++)
+        *--sp = 0; /* ebp ebx esi edi */
+    p->saved_esp = (uint32_t)sp;
+    p->parent = NULL; /* nobody waits for it; it never exits */
+    set_name(p, name);
+    p->state = P_READY;
+    irq_restore(flags);
+    return p->pid;
 }
 
 static struct regs initial_user_regs(uint32_t entry, uint32_t user_esp)
@@ -313,6 +346,8 @@ int process_kill(int pid, int status)
     struct process *p = process_find(pid);
     if (!p || pid == 0 || p == cur || p->state == P_ZOMBIE)
         return -ESRCH;
+    if (!p->mm)
+        return -EPERM; /* a kernel thread */
     if (p->state == P_BLOCKED) {
         /* It is inside the kernel waiting for a device; pulling its address
          * space now would leave the device mid-request. It dies on its way

@@ -50,6 +50,11 @@ struct process *process_find(int pid);
 /* Starts program `name` (a boot module) as a new child of the current
  * process; its pid, or -ENOENT / -ENOEXEC / -ENOMEM / -EAGAIN. */
 int process_spawn(const char *name, int argc, char argv[][USER_ARG_LEN]);
+/* Starts a kernel thread: a task with no address space of its own (like
+ * pid 0) that runs fn in ring 0, with interrupts off, and never returns.
+ * Nobody is its parent, and it cannot be killed. Its pid, or -EAGAIN /
+ * -ENOMEM. */
+int process_spawn_kernel(const char *name, void (*fn)(void));
 /* Waits for a child (pid, or -1 for any) to exit and reaps it: its pid and
  * *status, or -ECHILD if there is no such child. */
 int process_wait(int pid, int *status);

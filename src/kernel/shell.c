@@ -279,7 +279,10 @@ static void cmd_kill(int argc, char **argv)
     struct process *p;
     if (!parse_pid(argc, argv, "kill PID", &p))
         return;
-    if (process_kill(p->pid, EXIT_KILLED_KILL) < 0)
+    int rc = process_kill(p->pid, EXIT_KILLED_KILL);
+    if (rc == -EPERM)
+        kprintf("kill: pid %d (%s) is a kernel thread: it cannot be killed\n", p->pid, p->name);
+    else if (rc < 0)
         kprintf("kill: pid %d cannot be killed\n", p->pid);
 }
 

@@ -244,6 +244,7 @@ static int map_from_swap(struct mm *mm, uint32_t va, pte_t e)
         return rc;
     }
     swap_entry_drop(e); /* the entry's reference on the slot */
+    swap_cache_trim(pa);
     if (params_break_at("swapin")) {
         kprintf("swapin: page 0x%08x of directory 0x%08x: its PTE at phys 0x%08x held 0x%08x "
                 "(slot %u), now 0x%08x\n",

@@ -8,7 +8,12 @@
  * A swap-in sleeps while the disk reads, and other processes run. The
  * frame being read is in the swap cache already, locked (PG_LOCKED): a
  * fault on the same slot meanwhile (a page shared after fork) sleeps on
- * that page until the read ends, then maps the same frame. */
+ * that page until the read ends, then maps the same frame.
+ *
+ * Reclaim has two sides, as in Linux. When an allocation leaves fewer
+ * free frames than the low watermark, it wakes kswapd, a kernel thread
+ * that evicts until the high watermark is reached. Below the min
+ * watermark an allocation evicts on its own first (direct reclaim). */
 #include "mem/swap.h"
 
 #include <string.h>
@@ -60,6 +65,11 @@ static uint8_t *slot_counts; /* the map's array, one byte a slot */
 static uint32_t *cached;     /* indexed by slot: the pfn caching it, 0 for none */
 static uint32_t *sums;       /* swapcheck=on: each slot's checksum when written */
 static struct swap_stats stats;
+/* Free-frame watermarks, in frames processes may still take (the kernel's
+ * own reserve, PMM_NORMAL_RESERVE, is not counted). */
+static uint32_t wmark_min, wmark_low, wmark_high;
+static int kswapd_pid;      /* 0 until it is first needed */
+static bool kswapd_wanted; /* set by kswapd_wake(); kswapd sleeps on it */
 static uint32_t boot_bad; /* slots the header's bad-page list marked */
 
 /* A zeroed table of bytes bytes, in whole frames of zone Normal (its
@@ -74,6 +84,49 @@ static void *table_alloc(uint32_t bytes)
         return NULL;
     memset(PHYS_TO_VIRT(pa), 0, PAGE_SIZE << order);
     return PHYS_TO_VIRT(pa);
+}
+
+/* Frames processes may still take from the buddy allocator. */
+static uint32_t user_free(void)
+{
+    uint32_t n = pmm_nr_free();
+    return n > PMM_NORMAL_RESERVE ? n - PMM_NORMAL_RESERVE : 0;
+}
+
+static uint32_t isqrt(uint32_t n)
+{
+    uint32_t r = 0;
+    while ((r + 1) * (r + 1) <= n)
+        r++;
+    return r;
+}
+
+/* Linux's defaults (mm/page_alloc.c): min_free_kbytes = sqrt(16 x the
+ * KiB of memory), at least 128 KiB; low = min + min/4; high = min + min/2.
+ * watermarks= sets them instead, if HIGH is at most half of what is free. */
+static void watermarks_init(void)
+{
+    uint32_t frames = user_free();
+    wmark_min = isqrt(frames * (PAGE_SIZE / 1024) * 16) / (PAGE_SIZE / 1024);
+    if (wmark_min < 32)
+        wmark_min = 32;
+    wmark_low = wmark_min + wmark_min / 4;
+    wmark_high = wmark_min + wmark_min / 2;
+    uint32_t min, low, high;
+    if (params_watermarks(&min, &low, &high)) {
+        if (high <= frames / 2) {
+            wmark_min = min;
+            wmark_low = low;
+            wmark_high = high;
+        } else {
+            kprintf("watermarks=: HIGH %u is more than half of the %u free pages: the defaults "
+                    "stay\n",
+                    high, frames);
+        }
+    }
+    kprintf("swap: watermarks min %u, low %u, high %u free pages: kswapd reclaims from low to "
+            "high\n",
+            wmark_min, wmark_low, wmark_high);
 }
 
 void swap_init(void)
@@ -120,6 +173,7 @@ void swap_init(void)
             swap_map_mark_bad(&map, area->hdr.badpages[i]);
     boot_bad = swap_map_nr_bad(&map);
     swap_on = true;
+    watermarks_init();
 }
 
 /* The swap area's count of slots in use follows the map's. */
@@ -284,12 +338,75 @@ static bool evict_one(void)
     return false;
 }
 
+/* kswapd: sleeps until woken, then evicts until the high watermark is
+ * reached or nothing more can go, letting others run after each batch of
+ * KSWAPD_BATCH pages (Linux's SWAP_CLUSTER_MAX). It runs with interrupts
+ * off, like all kernel code that is not waiting. */
+#define KSWAPD_BATCH 32
+
+/* Whether evicting every page on the LRU lists would bring free memory up
+ * to wmark. When it would not, memory is held by what cannot go (page
+ * tables, the kernel's own frames): evicting would only take away the
+ * pages the programs are using, they would fault them straight back, and
+ * nothing would run (thrashing). Then kswapd stays asleep, an allocation
+ * takes frames below the min watermark without evicting, and once none is
+ * left the OOM killer acts. Linux asks the same of its reclaimable pages
+ * before it retries an allocation (should_reclaim_retry, mm/page_alloc.c). */
+static bool reclaim_can_reach(uint32_t wmark)
+{
+    return user_free() + swap_nr_lru() >= wmark;
+}
+
+static void kswapd(void)
+{
+    for (;;) {
+        while (!kswapd_wanted)
+            process_sleep_on(&kswapd_wanted);
+        kswapd_wanted = false;
+        stats.pageoutrun++;
+        uint32_t done = 0;
+        while (swap_on && user_free() < wmark_high && reclaim_can_reach(wmark_high)) {
+            if (ata_wait_idle(disk_swap()->drive))
+                continue; /* others ran: look at memory again */
+            if (!evict_one())
+                break;
+            stats.pgsteal_kswapd++;
+            if (++done % KSWAPD_BATCH == 0)
+                schedule();
+        }
+    }
+}
+
+/* Asks kswapd to reclaim, starting it the first time. The caller gives up
+ * the CPU so that kswapd runs now: on one CPU, a kswapd that ran only at
+ * the end of the caller's time slice would come too late, and the caller
+ * would fall to the min watermark and reclaim by itself. */
+static void kswapd_wake(void)
+{
+    if (!swap_on || !sched_started() || kswapd_wanted || !reclaim_can_reach(wmark_high))
+        return;
+    kswapd_wanted = true;
+    if (!kswapd_pid) {
+        int pid = process_spawn_kernel("kswapd", kswapd);
+        if (pid < 0)
+            return; /* no slot or memory now: direct reclaim still works */
+        kswapd_pid = pid;
+        kprintf("swap: kswapd started as pid %d\n", pid);
+    }
+    process_wake_all(&kswapd_wanted);
+    schedule();
+}
+
 uint32_t swap_alloc_user_frame(uint32_t va)
 {
     bool stalled = false;
     uint32_t pa = 0;
     for (;;) {
-        if (!budget || swap_nr_lru() < budget)
+        bool in_budget = !budget || swap_nr_lru() < budget;
+        /* Below the min watermark, evict before taking a frame, if
+         * evicting can help at all. */
+        bool above_min = !swap_on || user_free() > wmark_min || !reclaim_can_reach(wmark_low);
+        if (in_budget && above_min)
             pa = pmm_alloc(0, PMM_ANY);
         if (pa)
             break;
@@ -301,12 +418,21 @@ uint32_t swap_alloc_user_frame(uint32_t va)
             stats.allocstall++;
             stalled = true;
         }
-        if (!evict_one())
+        if (evict_one()) {
+            stats.pgsteal_direct++;
+            continue;
+        }
+        /* Nothing could be evicted: a frame below the min watermark is
+         * still better than failing. */
+        if (!in_budget || !(pa = pmm_alloc(0, PMM_ANY)))
             return 0;
+        break;
     }
     uint32_t pfn = pa >> PAGE_SHIFT;
     *record(pfn) = (struct frame_swap){va, 0};
     lru_add(&lru, pfn);
+    if (user_free() < wmark_low)
+        kswapd_wake();
     return pa;
 }
 
@@ -379,6 +505,17 @@ uint32_t swap_in(pte_t e, uint32_t va, int *err)
     }
 }
 
+void swap_cache_trim(uint32_t pa)
+{
+    uint32_t pfn = pa >> PAGE_SHIFT, slot = record(pfn)->slot;
+    if (!slot || swap_map_nr_in_use(&map) * 2 <= map.nslots)
+        return;
+    if (swap_map_count(&map, slot) == 1) {
+        cache_forget(pfn);
+        stats.swapcache_trim++;
+    }
+}
+
 void swap_page_dirtied(uint32_t pa)
 {
     cache_forget(pa >> PAGE_SHIFT);
@@ -439,8 +576,12 @@ void swap_print_stats(void)
     kprintf("swapcache_add    %u\n", stats.swapcache_add);
     kprintf("swapcache_hit    %u\n", stats.swapcache_hit);
     kprintf("swapcache_drop   %u\n", stats.swapcache_drop);
+    kprintf("swapcache_trim   %u\n", stats.swapcache_trim);
     kprintf("swapin_waits     %u\n", stats.swapin_waits);
     kprintf("allocstall       %u\n", stats.allocstall);
+    kprintf("pgsteal_direct   %u\n", stats.pgsteal_direct);
+    kprintf("pgsteal_kswapd   %u\n", stats.pgsteal_kswapd);
+    kprintf("pageoutrun       %u\n", stats.pageoutrun);
     if (sums)
         kprintf("swapcheck_errors %u\n", stats.swapcheck_errors);
     kprintf("nr_active        %u\n", lru_nr_active(&lru));

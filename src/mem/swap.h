@@ -45,6 +45,11 @@ void swap_entry_dup(pte_t e);
  * disk works, so the caller checks afterwards that its entry still holds
  * e; once the entry is replaced, the caller drops e (swap_entry_drop). */
 uint32_t swap_in(pte_t e, uint32_t va, int *err);
+/* Called once a page back from swap is mapped and its entry dropped. If
+ * swap is more than half full and no entry names the slot any more, the
+ * frame lets go of it (Linux's vm_swap_full rule): keeping the copy would
+ * save a write later, but the slot is worth more to a page still out. */
+void swap_cache_trim(uint32_t pa);
 /* The frame at pa is about to be written through a mapping: its disk copy
  * goes stale, so it leaves the swap cache. */
 void swap_page_dirtied(uint32_t pa);
@@ -57,8 +62,12 @@ struct swap_stats {
     uint32_t pgmajfault;                /* faults that had to read the disk */
     uint32_t swapcache_hit, swapcache_add;
     uint32_t swapin_waits;              /* faults that waited for another's read */
+    uint32_t swapcache_trim;            /* slots let go at swap-in, swap being over half full */
     uint32_t swapcache_drop;            /* clean frames evicted without a write */
     uint32_t allocstall;                /* allocations that had to evict first */
+    uint32_t pgsteal_direct;            /* pages evicted by allocations themselves */
+    uint32_t pgsteal_kswapd;            /* pages evicted by kswapd */
+    uint32_t pageoutrun;                /* times kswapd was woken to reclaim */
     uint32_t evicted;                   /* pages evicted (written, or dropped clean) */
     uint32_t write_errors, read_errors;
     uint32_t swapcheck_errors;          /* swapcheck=on: pages that came back changed */

@@ -12,6 +12,7 @@ make_disk() {
 }
 make_disk std.img --size 32 --swap 16 --label pagoda-swap --uuid 0a1b2c3d-0000-4000-8000-00000000cafe
 make_disk small.img --size 4 --swap 1
+make_disk swap64.img --size 80 --swap 64 --label pagoda-swap64
 make_disk eio.img --size 32 --swap 16   # only ata-eio and swap-read-error use it, without a snapshot (see there)
 make_disk noswap.img --size 32 --swap 8 --second 8 --no-mkswap
 make_disk notable.img --size 32 --no-table
@@ -60,7 +61,7 @@ scenario multiboot --boot kernel --args "test=multiboot" \
 
 # Bad command lines are reported, not ignored.
 scenario cmdline-errors --boot kernel --args "frobnicate=1 test=multiboot break=nowhere loose" \
-    --expect "^cmdline: 'frobnicate=1': unknown option \(known options: test= break= kheap= swap= cow= lazy= stack= hot= evict= userpages= swapcheck=\)" \
+    --expect "^cmdline: 'frobnicate=1': unknown option \(known options: test= break= kheap= swap= cow= lazy= stack= hot= evict= userpages= swapcheck= watermarks=\)" \
     --expect "^cmdline: 'break=nowhere': value not allowed \(break= takes: gdt, pmm, paging, panic, switch, ata, cow, swapout, swapin\)" \
     --expect "^cmdline: 'loose': not in key=value form" \
     --expect "^ktest: 'multiboot' done"
@@ -352,6 +353,17 @@ scenario swap-wait --args "userpages=64" --qemu "-m 32 $(disk std.img 0),throttl
     --input $'run swapwait 4\nvmstat\nmemcheck\nswapon\npoweroff' "${swap_moved[@]}" \
     --expect '^swapwait: 4 MiB read back, 0 pages wrong; the counting child ran during [0-9]+ of 1024 reads$' \
     --expect '^pid 1 \(swapwait\) exited with status 0$' --expect '^memcheck: clean'
+# No budget: 48 MiB in a machine of 16 MiB, on a 64 MiB swap partition.
+# Free memory falls to the low watermark, kswapd starts and does the
+# reclaim; slots of pages read back are let go (swap over half full).
+scenario swap-big --qemu "-m 16 $(disk swap64.img 0)" --timeout 150 \
+    --input $'run swapfill 48\nvmstat\nps\nkill 2\nvmmap 2\nmemcheck\nswapon\npoweroff' "${swap_moved[@]}" \
+    --expect '^kill: pid 2 \(kswapd\) is a kernel thread: it cannot be killed$' \
+    --expect '^swap: watermarks min [0-9]+, low [0-9]+, high [0-9]+ free pages: kswapd reclaims from low to high$' \
+    --expect '^swap: kswapd started as pid 2$' \
+    --expect '^swapfill: 48 MiB written and read back: 0 pages wrong$' \
+    --expect '^pgsteal_kswapd +[1-9][0-9]*$' --expect '^swapcache_trim +[1-9][0-9]*$' \
+    --expect '^ +2 +0 +blocked +kswapd ' --expect '^memcheck: clean'
 # Fork under pressure: pages shared by copy-on-write go to swap while still
 # shared, and the second process to touch one finds it in the swap cache.
 scenario swap-fork --args "userpages=64" --qemu "-m 32 $(disk std.img 0)" --timeout 90 \
@@ -428,6 +440,17 @@ scenario swap-off-budget --args "userpages=64 swap=off" --qemu "-m 32 $(disk std
 scenario userpages-bad --args "userpages=3" --input $'poweroff' \
     --expect '^userpages=3: not a number of pages from 8 up: no budget$' \
     --expect '^swap: evict=lru, no user-page budget$'
+
+# watermarks= sets the three watermarks; a malformed or too large setting
+# is refused with its reason and the defaults stay.
+scenario watermarks-set --args "watermarks=200,300,400" --qemu "-m 32 $(disk std.img 0)" --input $'poweroff' \
+    --expect '^swap: watermarks min 200, low 300, high 400 free pages: kswapd reclaims from low to high$'
+scenario watermarks-bad --args "watermarks=300,200,400" --qemu "-m 32 $(disk std.img 0)" --input $'poweroff' \
+    --expect '^watermarks=300,200,400: not three page counts MIN,LOW,HIGH with 0 < MIN <= LOW <= HIGH: the defaults stay$' \
+    --expect '^swap: watermarks min [0-9]+, low [0-9]+, high [0-9]+ free pages'
+scenario watermarks-huge --args "watermarks=10,20,100000" --qemu "-m 32 $(disk std.img 0)" --input $'poweroff' \
+    --expect '^watermarks=: HIGH 100000 is more than half of the [0-9]+ free pages: the defaults stay$' \
+    --reject 'high 100000'
 
 # ipcs and vmmap while segments are attached; memcheck counts the
 # segments' own references; all are gone once the program exits.
