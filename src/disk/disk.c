@@ -172,4 +172,9 @@ void disk_print_swap(void)
             swap.drive->name, swap.partition, swap.hdr.usable_pages, swap.hdr.usable_pages * 4,
             swap.partition_pages, swap.hdr.nr_badpages, swap.used, swap.hdr.label,
             swap.hdr.has_uuid ? uuid : "none");
+    /* The columns of Linux's /proc/swaps: sizes in KiB; -2 is the priority
+     * Linux gives the first area swapon is not given one for. */
+    kprintf("Filename   Type        Size      Used      Priority\n");
+    kprintf("%s%-7u partition   %-9u %-9u -2\n", swap.drive->name, swap.partition,
+            swap.hdr.usable_pages * 4, swap.used * 4);
 }

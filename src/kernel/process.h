@@ -9,7 +9,7 @@
 #include "kernel/abi.h"
 #include "mem/mm.h"
 
-#define NPROC            64   /* the process table's size: fork beyond it gets -EAGAIN */
+#define NPROC            96   /* the process table's size: fork beyond it gets -EAGAIN */
 #define KSTACK_SIZE      8192 /* each process's kernel stack */
 #define PROC_NAME_LEN    16
 #define TIME_SLICE_TICKS 5 /* 50 ms at 100 Hz */

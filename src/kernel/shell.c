@@ -133,8 +133,13 @@ static void cmd_alloc(int argc, char **argv)
 static void cmd_free(int argc, char **argv)
 {
     uint32_t pa, order;
+    if (argc == 1) {
+        swap_print_free();
+        return;
+    }
     if (argc != 3 || !parse_number(argv[1], &pa) || !parse_number(argv[2], &order)) {
-        kprintf("usage: free PHYS ORDER   (as printed by alloc)\n");
+        kprintf("usage: free             (memory and swap in use)\n"
+                "       free PHYS ORDER  (give back a block, as printed by alloc)\n");
         return;
     }
     int slot = 0;
@@ -336,7 +341,7 @@ static const struct command commands[] = {
     {"mem", "buddyinfo, page counts, the heap's classes", cmd_mem},
     {"vmstat", "page-fault counters since boot, by what each fault did", cmd_vmstat},
     {"alloc", "alloc ORDER: take 2^ORDER frames from the buddy allocator", cmd_alloc},
-    {"free", "free PHYS ORDER: give a block back", cmd_free},
+    {"free", "memory and swap in use; free PHYS ORDER: give a block back", cmd_free},
     {"ps", "the process table", cmd_ps},
     {"run", "run PROG [ARGS] [&]: start a user program (and wait for it)", cmd_run},
     {"programs", "the programs the boot loader loaded", cmd_programs},

@@ -57,6 +57,9 @@ static struct frame_swap *record(uint32_t pfn)
 {
     return &chunks[pfn / FRAMES_PER_CHUNK][pfn % FRAMES_PER_CHUNK];
 }
+/* A slot is named at most once by each process and once by the cache. */
+_Static_assert(NPROC + 1 <= SWAP_MAP_MAX_COUNT, "a slot's byte count holds every process");
+
 static struct lru lru;
 static uint32_t budget; /* userpages=: most frames on the lists, 0 for no limit */
 static bool swap_on;
@@ -562,6 +565,20 @@ uint32_t swap_slots_in_use(void)
 uint32_t swap_nr_slots(void)
 {
     return swap_on ? map.nslots : 0;
+}
+
+/* The shell's free (with no arguments), after Linux's free(1), in KiB. */
+void swap_print_free(void)
+{
+    uint32_t total = pmm_nr_total(), free = pmm_nr_free(), cache = 0;
+    for (uint32_t slot = 0; swap_on && slot < map.nslots; slot++)
+        cache += cached[slot] != 0;
+    kprintf("%-6s %10s %10s %10s %10s %10s %10s\n", "KiB", "total", "used", "free", "user",
+            "swapcache", "available");
+    kprintf("%-6s %10u %10u %10u %10u %10u %10u\n", "Mem:", total * 4, (total - free) * 4,
+            free * 4, swap_nr_lru() * 4, cache * 4, user_free() * 4);
+    uint32_t usable = swap_on ? disk_swap()->hdr.usable_pages : 0, in_use = swap_slots_in_use();
+    kprintf("%-6s %10u %10u %10u\n", "Swap:", usable * 4, in_use * 4, (usable - in_use) * 4);
 }
 
 void swap_print_stats(void)

@@ -75,6 +75,9 @@ struct swap_stats {
 const struct swap_stats *swap_stats(void);
 /* Prints the counters (the shell's vmstat) and the lists' counters. */
 void swap_print_stats(void);
+/* The shell's free: memory and swap in KiB, with the user pages on the
+ * LRU lists, those in the swap cache, and what processes may still take. */
+void swap_print_free(void);
 /* Slots in use, and slots in the map (0 with swap off). */
 uint32_t swap_slots_in_use(void);
 uint32_t swap_nr_slots(void);

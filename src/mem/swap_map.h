@@ -39,7 +39,7 @@
  *   SWAP_MAP_BAD                    bad, never handed out; slot 0 too
  * Why a byte: a slot is named by the swap cache and by the PTEs of the
  * processes that share its page since a fork, one each, and there are at
- * most 64 processes (NPROC). 126 references leave room for that. A dup
+ * most 96 processes (NPROC). 126 references leave room for that. A dup
  * beyond it is refused (SWAP_MAP_E_MAX_COUNT) rather than let the count run
  * into the values of failing and bad slots (a plain counter would wrap to 0
  * and free a slot that is still in use). */

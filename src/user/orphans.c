@@ -1,6 +1,6 @@
 /* Makes 100 orphans: each child forks a grandchild and exits at once, so the
  * grandchild's parent is gone and pid 0 inherits it. If pid 0 did not collect
- * them, the process table (64 slots) would fill up and fork would fail. */
+ * them, the process table (96 slots) would fill up and fork would fail. */
 #include "libc.h"
 
 int main(void)

@@ -334,11 +334,53 @@ scenario workloads-eager --args "cow=off lazy=off" --qemu "-m 32" --timeout 90 \
 swap_moved=(--expect '^pswpout +[1-9][0-9]*$' --expect '^pswpin +[1-9][0-9]*$'
     --expect '^swap: hda1, .*, 0 in use;' --reject 'exited with status [1-9]')
 scenario swap-linear --args "userpages=64" --qemu "-m 32 $(disk std.img 0)" --timeout 60 \
-    --input $'run pagelinear\nrun swapfill 6\nrun zerocheck 4\nvmstat\nswapon\npoweroff' "${swap_moved[@]}" \
+    --input $'free\nrun pagelinear\nrun swapfill 6 1000 &\nrun nap 300\nfree\nswapon\nwait 2\nrun zerocheck 4\nvmstat\nswapon\nfree\npoweroff' \
+    "${swap_moved[@]}" --count '2 ^Swap: +16380 +0 +16380$' --count '2 ^hda1 +partition +16380 +0 +-2$' \
+    --expect '^Swap: +16380 +[1-9][0-9]* +[0-9]+$' --expect '^hda1 +partition +16380 +[1-9][0-9]* +-2$' \
+    --expect '^Mem: +[0-9]+ +[0-9]+ +[0-9]+ +2[0-9][0-9] +[0-9]+ +[0-9]+$' \
     --expect '^zerocheck: 4 MiB of new heap, 0 bytes not zero$' \
     --expect '^swap: evict=lru, at most 64 user pages in memory \(userpages=\)$' \
     --expect '^pagelinear: 2048 KiB encrypted and decrypted: 0 bytes wrong$' \
     --expect '^swapfill: 6 MiB written and read back: 0 pages wrong$'
+# The out-of-core classics, after OS/161's huge and sort, and a matrix
+# multiply, in a 1 MiB budget, each checking every word it wrote; then a new
+# heap must read as zeros (no stale swap data reaches a fresh page).
+scenario swap-classic --args "userpages=256" --qemu "-m 32 $(disk std.img 0)" --timeout 90 \
+    --input $'run hugesparse\nrun sortbig\nrun matmul\nrun zerocheck 4\nvmstat\nswapon\npoweroff' \
+    "${swap_moved[@]}" \
+    --expect '^hugesparse: 8 MiB with 2048 KiB live, checked twice: 0 words wrong$' \
+    --expect '^sortbig: 1152 KiB sorted: 0 words out of order, sum and xor kept$' \
+    --expect '^matmul: 360x360 \(1518 KiB in three matrices\): 0 elements wrong$' \
+    --expect '^zerocheck: 4 MiB of new heap, 0 bytes not zero$'
+# Five of them at once in 2 MiB, memcheck while their pages are in swap.
+scenario swap-five --args "userpages=512" --qemu "-m 32 $(disk std.img 0)" --timeout 120 \
+    --input $'run hugesparse &\nrun sortbig &\nrun matmul &\nrun pageshuffle &\nrun swapfill 2 &\nrun nap 300\nmemcheck\nwait 1\nwait 2\nwait 3\nwait 4\nwait 5\nvmstat\nswapon\npoweroff' \
+    "${swap_moved[@]}" --count '2 ^memcheck: clean' \
+    --expect '^hugesparse: 8 MiB with 2048 KiB live, checked twice: 0 words wrong$' \
+    --expect '^sortbig: 1152 KiB sorted: 0 words out of order, sum and xor kept$' \
+    --expect '^matmul: 360x360 \(1518 KiB in three matrices\): 0 elements wrong$' \
+    --expect '^pageshuffle: 10 rounds, checksum 0xfffe0000, 0 rounds with a wrong sum, 0 words missing$' \
+    --expect '^swapfill: 2 MiB written and read back: 0 pages wrong$'
+# 24 small jobs in parallel (sorts of 256 KiB, 6 MiB in all) in 2 MiB:
+# each fills its array and sleeps 2 s, so all 24 hold their arrays at once.
+# (A job's line may follow the shell's echo of a command being typed.)
+scenario swap-jobs --args "userpages=512" --qemu "-m 32 $(disk std.img 0)" --timeout 120 \
+    --input $'run sortbig 256 2000 &\nrun sortbig 256 2000 &\nrun sortbig 256 2000 &\nrun sortbig 256 2000 &\nrun sortbig 256 2000 &\nrun sortbig 256 2000 &\nrun sortbig 256 2000 &\nrun sortbig 256 2000 &\nrun sortbig 256 2000 &\nrun sortbig 256 2000 &\nrun sortbig 256 2000 &\nrun sortbig 256 2000 &\nrun sortbig 256 2000 &\nrun sortbig 256 2000 &\nrun sortbig 256 2000 &\nrun sortbig 256 2000 &\nrun sortbig 256 2000 &\nrun sortbig 256 2000 &\nrun sortbig 256 2000 &\nrun sortbig 256 2000 &\nrun sortbig 256 2000 &\nrun sortbig 256 2000 &\nrun sortbig 256 2000 &\nrun sortbig 256 2000 &\nwait 1\nwait 2\nwait 3\nwait 4\nwait 5\nwait 6\nwait 7\nwait 8\nwait 9\nwait 10\nwait 11\nwait 12\nwait 13\nwait 14\nwait 15\nwait 16\nwait 17\nwait 18\nwait 19\nwait 20\nwait 21\nwait 22\nwait 23\nwait 24\nvmstat\nmemcheck\nswapon\npoweroff' "${swap_moved[@]}" \
+    --count '24 sortbig: 256 KiB sorted: 0 words out of order, sum and xor kept$'
+# 64 forked children of 64 KiB each, all alive and full at once, in 2 MiB
+# (the process table has room for them, the shell and the parent).
+scenario swap-children --args "userpages=512" --qemu "-m 32 $(disk std.img 0)" --timeout 90 \
+    --input $'run forkmany\nvmstat\nswapon\npoweroff' "${swap_moved[@]}" \
+    --expect '^forkmany: 64 children of 64 KiB, 0 failed$'
+# Shared memory under pressure: shmtest's processes cross-check each
+# other's words in shared pages while swapfill's pages go to swap and back
+# (shared segments' frames are never evicted; everything around them is).
+scenario swap-shm --args "userpages=64" --qemu "-m 32 $(disk std.img 0)" --timeout 60 \
+    --input $'run swapfill 4 2000 &\nrun shmtest\nwait 1\nvmstat\nswapon\npoweroff' \
+    --expect '^shmtest: 0 failed$' --reject 'FAILED' \
+    --expect '^shmtest: three children and the parent each wrote a quarter: words wrong: 0$' \
+    --expect '^swapfill: 4 MiB written and read back: 0 pages wrong$' \
+    --expect '^pswpout +[1-9][0-9]*$' --expect '^pswpin +[1-9][0-9]*$' --expect '^swap: hda1, .*, 0 in use;'
 # Four processes at once, and memcheck while their pages are in swap: every
 # slot's count equals the entries and the cache that name it.
 scenario swap-parallel --args "userpages=64" --qemu "-m 32 $(disk std.img 0)" --timeout 90 \
@@ -353,17 +395,19 @@ scenario swap-wait --args "userpages=64" --qemu "-m 32 $(disk std.img 0),throttl
     --input $'run swapwait 4\nvmstat\nmemcheck\nswapon\npoweroff' "${swap_moved[@]}" \
     --expect '^swapwait: 4 MiB read back, 0 pages wrong; the counting child ran during [0-9]+ of 1024 reads$' \
     --expect '^pid 1 \(swapwait\) exited with status 0$' --expect '^memcheck: clean'
-# No budget: 48 MiB in a machine of 16 MiB, on a 64 MiB swap partition.
+# No budget: 48 MiB in a machine of 16 MiB, on a 64 MiB swap partition,
+# twice, then four programs of 8 MiB at once.
 # Free memory falls to the low watermark, kswapd starts and does the
 # reclaim; slots of pages read back are let go (swap over half full).
 scenario swap-big --qemu "-m 16 $(disk swap64.img 0)" --timeout 150 \
-    --input $'run swapfill 48\nvmstat\nps\nkill 2\nvmmap 2\nmemcheck\nswapon\npoweroff' "${swap_moved[@]}" \
+    --input $'run swapfill 48\nvmstat\nps\nkill 2\nvmmap 2\nmemcheck\nrun swapfill 48\nrun swapfill 8 &\nrun swapfill 8 &\nrun swapfill 8 &\nrun swapfill 8\nwait 4\nwait 5\nwait 6\nmemcheck\nvmstat\nswapon\npoweroff' "${swap_moved[@]}" \
     --expect '^kill: pid 2 \(kswapd\) is a kernel thread: it cannot be killed$' \
     --expect '^swap: watermarks min [0-9]+, low [0-9]+, high [0-9]+ free pages: kswapd reclaims from low to high$' \
     --expect '^swap: kswapd started as pid 2$' \
-    --expect '^swapfill: 48 MiB written and read back: 0 pages wrong$' \
+    --count '2 ^swapfill: 48 MiB written and read back: 0 pages wrong$' \
+    --count '4 swapfill: 8 MiB written and read back: 0 pages wrong$' --count '3 ^memcheck: clean' \
     --expect '^pgsteal_kswapd +[1-9][0-9]*$' --expect '^swapcache_trim +[1-9][0-9]*$' \
-    --expect '^ +2 +0 +blocked +kswapd ' --expect '^memcheck: clean'
+    --expect '^ +2 +0 +blocked +kswapd '
 # Fork under pressure: pages shared by copy-on-write go to swap while still
 # shared, and the second process to touch one finds it in the swap cache.
 scenario swap-fork --args "userpages=64" --qemu "-m 32 $(disk std.img 0)" --timeout 90 \
@@ -396,9 +440,10 @@ scenario swapcheck --args "test=swapcheck userpages=64 swapcheck=on" --qemu "$(d
     --expect '^pid [0-9]+ \(swapfill\) killed: its page could not be read back from swap \(disk error\)$' \
     --expect "^ktest: 'swapcheck' done: 6 ok, 0 not ok"
 # The OOM killer takes the largest process, not the one that asked: a
-# 12 MiB holder goes, and the 8 MiB program that ran out goes on.
+# 10 MiB holder goes, and the 8 MiB program that ran out goes on (18 MiB
+# do not fit in 16 MiB of swap and 256 KiB of memory).
 scenario swap-oom --args "userpages=64" --qemu "-m 32 $(disk std.img 0)" --timeout 90 \
-    --input $'run swapfill 12 4000 &\nrun nap 2000\nrun swapfill 8\nswapon\npoweroff' \
+    --input $'run swapfill 10 4000 &\nrun nap 2000\nrun swapfill 8\nswapon\npoweroff' \
     --expect '^oom: out of memory and swap: killing pid 1 \(swapfill\), [0-9]+ pages in memory and [0-9]+ in swap$' \
     --expect '^swapfill: 8 MiB written and read back: 0 pages wrong$' \
     --expect '^pid 1 \(swapfill\) exited with status 137$' --expect '^swap: hda1, .*, 0 in use;'
