@@ -32,6 +32,7 @@
     X(cow)                                                                                         \
     X(swap)                                                                                        \
     X(swapcheck)                                                                                   \
+    X(swap_read_error)                                                                             \
     X(swapcount)                                                                                   \
     X(ata_rw)                                                                                      \
     X(ata_lba48)                                                                                   \

@@ -268,6 +268,43 @@ void ktest_swapcheck(void)
                 swap_slots_in_use());
 }
 
+/* A swap-in read the disk refuses. The disk runs under QEMU's blkdebug
+ * (tests/kernel/blkdebug-swap-read.conf): from its first cache flush on,
+ * every read of sector 2128, slot 10, fails. Two copies of swapfill put
+ * their pages in swap, the first one first, so slot 10 is one of its pages.
+ * The test then makes the disk flush (an ordinary write outside the swap
+ * area does), and waits: the first copy is killed when it reads that page
+ * back, the second finishes its check, and the slot is marked bad. */
+void ktest_swap_read_error(void)
+{
+    static char argv[3][USER_ARG_LEN] = {"swapfill", "1", "3000"};
+    struct swap_area *sw = disk_swap();
+    if (!ktest_check(sw->on, "a swap area"))
+        return;
+    int owner = process_spawn("swapfill", 3, argv);
+    process_sleep(1000); /* it has written its pages and sleeps */
+    int other = process_spawn("swapfill", 3, argv);
+    process_sleep(1000);
+    struct process *p = process_find(owner);
+    bool owns = false;
+    pte_t *e;
+    for (uint32_t va = USER_BASE;
+         !owns && p && p->mm && (e = vmm_next_used(p->mm->pd, &va, USER_STACK_TOP));
+         va += PAGE_SIZE)
+        owns = pte_is_swap(*e) && pte_swap_slot(*e) == 10;
+    ktest_check(owns, "slot 10 holds a page of pid %d, in swap", owner);
+    static uint8_t page[PAGE_SIZE];
+    ktest_check(ata_write_page(sw->drive, 8, page) == 0,
+                "a write outside the swap area, flushed: from now on slot 10 cannot be read");
+    uint32_t bad = swap_nr_bad_since_boot();
+    expect_exit(owner, "swapfill", EXIT_KILLED_SEGV);
+    expect_exit(other, "swapfill", 0);
+    ktest_check(swap_nr_bad_since_boot() == bad + 1, "slot 10 is marked bad (%u)",
+                swap_nr_bad_since_boot() - bad);
+    ktest_check(swap_slots_in_use() == 0, "every slot is free again (%u in use)",
+                swap_slots_in_use());
+}
+
 /* Exact counts, as ucore's check_swap does: 4 frames, a fixed string of
  * references to 5 pages of an address space of the test's own, and the
  * hardware's accessed bit set by hand at each reference. The expected

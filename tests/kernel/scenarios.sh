@@ -13,7 +13,7 @@ make_disk() {
 make_disk std.img --size 32 --swap 16 --label pagoda-swap --uuid 0a1b2c3d-0000-4000-8000-00000000cafe
 make_disk small.img --size 4 --swap 1
 make_disk swap64.img --size 80 --swap 64 --label pagoda-swap64
-make_disk eio.img --size 32 --swap 16   # only ata-eio and swap-read-error use it, without a snapshot (see there)
+make_disk eio.img --size 32 --swap 16   # ata-eio and the swap error scenarios use it, without a snapshot (see there)
 make_disk noswap.img --size 32 --swap 8 --second 8 --no-mkswap
 make_disk notable.img --size 32 --no-table
 if [ ! -f "$disks/wiped.img" ]; then
@@ -435,6 +435,16 @@ for policy in lru clock fifo; do
 done
 # swapcheck=on: a slot overwritten behind the kernel's back is caught when
 # its page comes back, and only its owner dies.
+# A swap-in read the disk refuses (blkdebug, once the test has flushed the
+# disk): only the process whose page it was dies, with a message; the other
+# finishes its check and the slot is never used again. The image is eio.img,
+# without a snapshot, as for ata-eio.
+scenario swap-read-error --args "test=swap_read_error userpages=64" --timeout 60 --reject '^not ok' \
+    --qemu "-m 32 -drive file=blkdebug:tests/kernel/blkdebug-swap-read.conf:$disks/eio.img,format=raw,if=ide,index=0" \
+    --expect '^ata: hda: giving up on the read of sector 2128 after 3 attempts: -EIO$' \
+    --expect '^pid 1 \(swapfill\) killed: its page could not be read back from swap \(disk error\)$' \
+    --expect '^swapfill: 1 MiB written and read back: 0 pages wrong$' \
+    --expect "^ktest: 'swap_read_error' done: 7 ok, 0 not ok"
 scenario swapcheck --args "test=swapcheck userpages=64 swapcheck=on" --qemu "$(disk std.img 0)" \
     --expect '^swapcheck: slot [0-9]+ came back with checksum 0x[0-9a-f]{8}, went out with 0x[0-9a-f]{8}$' \
     --expect '^pid [0-9]+ \(swapfill\) killed: its page could not be read back from swap \(disk error\)$' \
