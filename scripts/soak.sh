@@ -3,12 +3,12 @@
 # swapcheck=on, until more than 1 GiB has gone through swap (not part of
 # make test: it takes several minutes). Passes if every program's check
 # passed, no page came back changed, and memcheck stayed clean.
-#   SOAK_ROUNDS  rounds of the workloads (default 15: about 1.1 GiB)
+#   SOAK_ROUNDS  rounds of the workloads (default 14: about 1.1 GiB)
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-rounds=${SOAK_ROUNDS:-15}
-round=$'run pageparallel\nrun pagemerge\nrun swapfork\nrun swapfill 6\nmemcheck\n'
+rounds=${SOAK_ROUNDS:-14}
+round=$'run pageparallel\nrun pagemerge\nrun swapfork\nrun swapfill 6\nrun sortbig 512\nrun matmul 200\nrun hugesparse 4\nrun forkmany 16 64\nmemcheck\n'
 input=""
 for ((i = 0; i < rounds; i++)); do input+=$round; done
 input+=$'vmstat\npoweroff\n'
@@ -32,6 +32,14 @@ why=()
     why+=("not every swapfork checked out")
 [ "$(count '^swapfill: 6 MiB written and read back: 0 pages wrong$')" -eq "$rounds" ] ||
     why+=("not every swapfill checked out")
+[ "$(count '^sortbig: 512 KiB sorted: 0 words out of order, sum and xor kept$')" -eq "$rounds" ] ||
+    why+=("not every sortbig checked out")
+[ "$(count '^matmul: 200x200 \(468 KiB in three matrices\): 0 elements wrong$')" -eq "$rounds" ] ||
+    why+=("not every matmul checked out")
+[ "$(count '^hugesparse: 4 MiB with 1024 KiB live, checked twice: 0 words wrong$')" -eq "$rounds" ] ||
+    why+=("not every hugesparse checked out")
+[ "$(count '^forkmany: 16 children of 64 KiB, 0 failed$')" -eq "$rounds" ] ||
+    why+=("not every forkmany checked out")
 [ "$(count '^memcheck: clean')" -eq $((rounds + 1)) ] || why+=("a memcheck was not clean")
 [ "$(counter swapcheck_errors)" = 0 ] || why+=("swapcheck_errors is $(counter swapcheck_errors)")
 [ "$pages" -ge 262144 ] || why+=("only $pages pages went through swap, less than 1 GiB")
