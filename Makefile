@@ -83,7 +83,7 @@ FUZZERS    := $(patsubst tests/fuzz/%.c,$(HOST)/%,$(sort $(wildcard tests/fuzz/f
 # Extra words for the kernel command line, e.g. make run ARGS="break=gdt".
 ARGS ?=
 
-.PHONY: all kernel user iso run test soak unit unit-build bench fuzz plots bochs bochs-inspect debug deps clean help format
+.PHONY: all kernel user iso run test soak unit unit-build bench bench-swap fuzz plots bochs bochs-inspect debug deps clean help format
 all: kernel user iso
 
 kernel: $(KERNEL)
@@ -214,6 +214,11 @@ $(HOST)/bench_%: tests/bench/bench_%.c $(CORE_SRCS) $(LAB_SRCS) $(wildcard src/*
 
 bench: deps $(BENCHES)
 	scripts/bench.sh $(BENCHES)
+
+# Not part of make test: several minutes of QEMU runs (docs/12-swapping.md).
+bench-swap: deps
+	$(MAKE) --no-print-directory kernel user
+	scripts/bench-swap.sh
 
 # A fuzz target may share a model with a unit test (tests/unit/*.h) or
 # helpers with other targets (tests/fuzz/*.h).

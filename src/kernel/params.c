@@ -37,7 +37,8 @@ enum {
     OPT_EVICT,
     OPT_USERPAGES,
     OPT_SWAPCHECK,
-    OPT_WATERMARKS
+    OPT_WATERMARKS,
+    OPT_FASTPAGE
 };
 static struct cmdline_opt options[] = {
     [OPT_TEST] = {.key = "test", .choices = ktest_names, .help = "run an in-kernel test scenario"},
@@ -65,6 +66,9 @@ static struct cmdline_opt options[] = {
                        .help = "check each page read back from swap against a checksum"},
     [OPT_WATERMARKS] = {.key = "watermarks",
                         .help = "MIN,LOW,HIGH free pages for reclaim (default: from memory size)"},
+    [OPT_FASTPAGE] = {.key = "fastpage",
+                      .choices = on_off,
+                      .help = "zero and copy pages a word at a time (default on)"},
 };
 #define NOPTIONS (sizeof options / sizeof options[0])
 
@@ -173,6 +177,11 @@ uint32_t params_stack_limit(void)
 bool params_hot(void)
 {
     return !options[OPT_HOT].set || strcmp(options[OPT_HOT].value, "on") == 0;
+}
+
+bool params_fastpage(void)
+{
+    return !options[OPT_FASTPAGE].set || strcmp(options[OPT_FASTPAGE].value, "on") == 0;
 }
 
 bool params_break_at(const char *point)

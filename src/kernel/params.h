@@ -40,6 +40,9 @@ bool params_lazy(void);
 uint32_t params_stack_limit(void);
 /* False only with hot=off. */
 bool params_hot(void);
+/* False only with fastpage=off: whole pages are then zeroed and copied by
+ * the byte loops of memset and memcpy (src/mem/page_ops.c). */
+bool params_fastpage(void);
 /* The evict= policy (LRU_TWO_LIST by default). */
 enum lru_policy params_evict(void);
 /* userpages=: the budget of user pages in memory, 0 for none. At least

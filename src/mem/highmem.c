@@ -7,10 +7,10 @@
 #include "mem/highmem.h"
 
 #include <stdbool.h>
-#include <string.h>
 
 #include "kernel/panic.h"
 #include "mem/layout.h"
+#include "mem/page_ops.h"
 #include "mem/vmm.h"
 
 static bool slot_used[KMAP_SLOTS];
@@ -44,14 +44,14 @@ void kunmap(void *va)
 void frame_zero(uint32_t pa)
 {
     void *p = kmap(pa);
-    memset(p, 0, PAGE_SIZE);
+    page_zero(p);
     kunmap(p);
 }
 
 void frame_copy(uint32_t dst, uint32_t src)
 {
     void *d = kmap(dst), *s = kmap(src);
-    memcpy(d, s, PAGE_SIZE);
+    page_copy(d, s);
     kunmap(s);
     kunmap(d);
 }

@@ -18,6 +18,7 @@
 #include "kernel/panic.h"
 #include "kernel/params.h"
 #include "mem/layout.h"
+#include "mem/page_ops.h"
 #include "mem/pmm.h"
 #include "mem/swap.h"
 
@@ -46,7 +47,7 @@ static uint32_t alloc_table(unsigned where)
 {
     uint32_t pa = pmm_alloc(0, where);
     if (pa)
-        memset(PHYS_TO_VIRT(pa), 0, PAGE_SIZE);
+        page_zero(PHYS_TO_VIRT(pa));
     return pa;
 }
 

@@ -61,7 +61,7 @@ scenario multiboot --boot kernel --args "test=multiboot" \
 
 # Bad command lines are reported, not ignored.
 scenario cmdline-errors --boot kernel --args "frobnicate=1 test=multiboot break=nowhere loose" \
-    --expect "^cmdline: 'frobnicate=1': unknown option \(known options: test= break= kheap= swap= cow= lazy= stack= hot= evict= userpages= swapcheck= watermarks=\)" \
+    --expect "^cmdline: 'frobnicate=1': unknown option \(known options: test= break= kheap= swap= cow= lazy= stack= hot= evict= userpages= swapcheck= watermarks= fastpage=\)" \
     --expect "^cmdline: 'break=nowhere': value not allowed \(break= takes: gdt, pmm, paging, panic, switch, ata, cow, swapout, swapin\)" \
     --expect "^cmdline: 'loose': not in key=value form" \
     --expect "^ktest: 'multiboot' done"
@@ -381,6 +381,13 @@ scenario swap-shm --args "userpages=64" --qemu "-m 32 $(disk std.img 0)" --timeo
     --expect '^shmtest: three children and the parent each wrote a quarter: words wrong: 0$' \
     --expect '^swapfill: 4 MiB written and read back: 0 pages wrong$' \
     --expect '^pswpout +[1-9][0-9]*$' --expect '^pswpin +[1-9][0-9]*$' --expect '^swap: hda1, .*, 0 in use;'
+# The byte loops instead of REP STOSD/MOVSD for whole pages: the same
+# results (zero-fill, copy-on-write copies, swap).
+scenario fastpage-off --args "fastpage=off userpages=64" --qemu "-m 32 $(disk std.img 0)" --timeout 60 \
+    --input $'run pagelinear\nrun swapfork\nrun zerocheck 4\nvmstat\nswapon\npoweroff' "${swap_moved[@]}" \
+    --expect '^pagelinear: 2048 KiB encrypted and decrypted: 0 bytes wrong$' \
+    --expect '^swapfork: parent 0 pages wrong, child exit status 0$' \
+    --expect '^zerocheck: 4 MiB of new heap, 0 bytes not zero$' --expect '^cow-copy +[1-9][0-9]*$'
 # Four processes at once, and memcheck while their pages are in swap: every
 # slot's count equals the entries and the cache that name it.
 scenario swap-parallel --args "userpages=64" --qemu "-m 32 $(disk std.img 0)" --timeout 90 \
