@@ -20,6 +20,8 @@ struct ata_drive {
     uint8_t slave;   /* 0 master, 1 slave */
     bool lba48;
     uint64_t sectors; /* capacity in 512-byte sectors */
+    uint8_t multiple;      /* sectors per interrupt (READ/WRITE MULTIPLE), 1 without */
+    uint16_t max_multiple; /* IDENTIFY word 47: the most the drive allows */
     char model[41], serial[21];
     uint32_t reads, writes, errors, retries; /* page requests and what went wrong */
 };

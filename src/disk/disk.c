@@ -137,10 +137,10 @@ void disk_print(void)
             kprintf("%s  ATAPI  \"%s\"\n", d->name, d->model);
             continue;
         }
-        kprintf("%s  disk   \"%s\" %llu MiB (%llu sectors, %s); %u pages read, %u written, "
-                "%u retries, %u failed\n",
+        kprintf("%s  disk   \"%s\" %llu MiB (%llu sectors, %s, %u per interrupt); %u pages read, "
+                "%u written, %u retries, %u failed\n",
                 d->name, d->model, d->sectors >> 11, d->sectors, d->lba48 ? "LBA48" : "LBA28",
-                d->reads, d->writes, d->retries, d->errors);
+                d->multiple, d->reads, d->writes, d->retries, d->errors);
         if (!has_table[i]) {
             mbr_describe_table(&tables[i], line, sizeof line);
             kprintf("      %s\n", line);

@@ -29,11 +29,19 @@ void ktest_ata_rw(void)
         fill(slot);
         bad_io += ata_write_page(sw->drive, disk_swap_slot_lba(slot), out) != 0;
     }
+    uint32_t read_irqs = ata_irq_count();
     for (uint32_t slot = 1; slot <= slots; slot++) {
         fill(slot);
         bad_io += ata_read_page(sw->drive, disk_swap_slot_lba(slot), in) != 0;
         wrong += memcmp(in, out, sizeof in) != 0;
     }
+    read_irqs = ata_irq_count() - read_irqs;
+    /* A page is 8 sectors; the drive interrupts once per block of
+     * sw->drive->multiple sectors (READ MULTIPLE), or per sector. */
+    uint32_t per_page = 8 / sw->drive->multiple;
+    ktest_check(read_irqs == slots * per_page,
+                "%u sectors per interrupt: %u IRQs for %u page reads (%u each)",
+                sw->drive->multiple, read_irqs, slots, per_page);
     ktest_check(bad_io == 0, "%u slots written and read back with no I/O error", slots);
     ktest_check(wrong == 0, "every slot read back what was written (%u wrong)", wrong);
     ktest_check(ata_irq_count() - irqs >= 2 * slots,

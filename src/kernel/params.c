@@ -24,6 +24,7 @@ static const char *const break_points[] = {
 static const char *const kheap_modes[] = {"debug", "fast", NULL};
 static const char *const on_off[] = {"on", "off", NULL};
 static const char *const evict_policies[] = {"lru", "clock", "fifo", NULL};
+static const char *const ata_modes[] = {"multiple", "single", NULL};
 
 enum {
     OPT_TEST,
@@ -38,7 +39,8 @@ enum {
     OPT_USERPAGES,
     OPT_SWAPCHECK,
     OPT_WATERMARKS,
-    OPT_FASTPAGE
+    OPT_FASTPAGE,
+    OPT_ATA
 };
 static struct cmdline_opt options[] = {
     [OPT_TEST] = {.key = "test", .choices = ktest_names, .help = "run an in-kernel test scenario"},
@@ -69,6 +71,9 @@ static struct cmdline_opt options[] = {
     [OPT_FASTPAGE] = {.key = "fastpage",
                       .choices = on_off,
                       .help = "zero and copy pages a word at a time (default on)"},
+    [OPT_ATA] = {.key = "ata",
+                 .choices = ata_modes,
+                 .help = "sectors per disk interrupt: multiple (8, default) or single"},
 };
 #define NOPTIONS (sizeof options / sizeof options[0])
 
@@ -177,6 +182,11 @@ uint32_t params_stack_limit(void)
 bool params_hot(void)
 {
     return !options[OPT_HOT].set || strcmp(options[OPT_HOT].value, "on") == 0;
+}
+
+bool params_ata_multiple(void)
+{
+    return !options[OPT_ATA].set || strcmp(options[OPT_ATA].value, "multiple") == 0;
 }
 
 bool params_fastpage(void)

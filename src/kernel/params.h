@@ -43,6 +43,9 @@ bool params_hot(void);
 /* False only with fastpage=off: whole pages are then zeroed and copied by
  * the byte loops of memset and memcpy (src/mem/page_ops.c). */
 bool params_fastpage(void);
+/* False only with ata=single: the disk driver then moves one sector per
+ * interrupt instead of using READ/WRITE MULTIPLE (src/disk/ata.c). */
+bool params_ata_multiple(void);
 /* The evict= policy (LRU_TWO_LIST by default). */
 enum lru_policy params_evict(void);
 /* userpages=: the budget of user pages in memory, 0 for none. At least
