@@ -70,6 +70,7 @@ while [[ $# -gt 0 ]]; do
 	esac
 done
 [[ -n "$out" ]] || usage
+mkdir -p "$(dirname "$out")"
 
 for n in "$size_mib" "$swap_mib" "$second_mib"; do
 	[[ "$n" =~ ^[0-9]+$ ]] || die "sizes are whole MiB, got '$n'"

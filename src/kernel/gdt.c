@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "kernel/console.h"
 #include "kernel/io.h"
 
 struct gdt_entry {
@@ -103,4 +104,11 @@ void gdt_init(void)
 void tss_set_kernel_stack(uint32_t esp0)
 {
     tss.esp0 = esp0;
+}
+
+void gdt_print(void)
+{
+    kprintf("gdt: GDT at %p, limit 0x%x (%u entries); TSS at %p: esp0 0x%08x at +4, ss0 at +8\n",
+            (void *)gdt, (unsigned)sizeof gdt - 1, (unsigned)(sizeof gdt / sizeof gdt[0]),
+            (void *)&tss, tss.esp0);
 }

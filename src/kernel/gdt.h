@@ -16,5 +16,8 @@
 void gdt_init(void);
 /* Sets the stack the CPU switches to on an interrupt from ring 3. */
 void tss_set_kernel_stack(uint32_t esp0);
+/* Prints where the GDT and the TSS are, for the recipes under break=gdt and
+ * break=switch (docs/02-gdt.md, docs/08-user-mode.md). */
+void gdt_print(void);
 
 #endif

@@ -27,6 +27,16 @@
 
 uint32_t kmain_boot_magic, kmain_boot_info;
 
+/* What chapters 01 and 02 read in Bochs at break=gdt. The boot directory
+ * maps 4 MiB pages, so its entry for KERNEL_VMA is the whole walk. */
+static void print_gdt_break(void)
+{
+    uint32_t cr3 = read_cr3() & PTE_ADDR_MASK;
+    gdt_print();
+    kprintf("boot page directory at phys 0x%08x; its entry for 0x%08x at phys 0x%08x\n", cr3,
+            KERNEL_VMA, cr3 + pde_index(KERNEL_VMA) * 4);
+}
+
 void kmain(uint32_t magic, uint32_t info_phys)
 {
     kmain_boot_magic = magic;
@@ -50,6 +60,8 @@ void kmain(uint32_t magic, uint32_t info_phys)
     /* QEMU's -kernel loader starts the command line with the kernel's path. */
     params_init(multiboot_cmdline(), strcmp(multiboot_loader_name(), "qemu") == 0);
     /* Still on the boot page directory of 4 MiB pages (chapter 01). */
+    if (params_break_at("gdt"))
+        print_gdt_break();
     debug_break("gdt");
 
     multiboot_print();

@@ -528,6 +528,7 @@ void schedule(void)
         if (vmm_switch(pd) && next->mm && params_break_at("switch")) {
             kprintf("switch to pid %d (%s), page directory at phys 0x%08x\n", next->pid, next->name,
                     vmm_pd_phys(pd));
+            gdt_print();
             bochs_magic_break();
         }
         context_switch(&prev->saved_esp, next->saved_esp);

@@ -10,6 +10,7 @@
 #include "interrupts/pit.h"
 #include "disk/disk.h"
 #include "kernel/console.h"
+#include "kernel/io.h"
 #include "kernel/multiboot.h"
 #include "kernel/power.h"
 #include "kernel/serial.h"
@@ -216,12 +217,27 @@ static void cmd_programs(int argc, char **argv)
 }
 
 /* run PROG [ARGS] waits for the program; a last argument "&" does not. */
+/* Collects the job pid if it has ended, with the name it ended with: exec
+ * renames a process, so the one the shell started it as may be out of
+ * date. Interrupts stay off so that the job cannot exec in between. */
+static int reap_job(int pid, int *status, char name[PROC_NAME_LEN])
+{
+    uint32_t flags = irq_save();
+    struct process *p = process_find(pid);
+    if (p)
+        memcpy(name, p->name, PROC_NAME_LEN);
+    int got = process_wait_nohang(pid, status);
+    irq_restore(flags);
+    return got;
+}
+
 /* Waits for the shell's child pid to end and prints its status. Waits
  * without blocking, so that Ctrl-C can reach the program (it ends it). */
-static void wait_job(int pid, const char *name)
+static void wait_job(int pid)
 {
+    char name[PROC_NAME_LEN] = "?";
     int status;
-    while (process_wait_nohang(pid, &status) != pid) {
+    while (reap_job(pid, &status, name) != pid) {
         if (serial_take(0x03)) {
             kprintf("^C\n");
             process_kill(pid, EXIT_KILLED_INT);
@@ -262,7 +278,7 @@ static void cmd_run(int argc, char **argv)
     if (background)
         kprintf("started pid %d (%s)\n", pid, argv[1]);
     else
-        wait_job(pid, argv[1]);
+        wait_job(pid);
 }
 
 static void cmd_wait(int argc, char **argv)
@@ -274,9 +290,7 @@ static void cmd_wait(int argc, char **argv)
         kprintf("wait: pid %d is not a job the shell started\n", p->pid);
         return;
     }
-    char name[sizeof p->name];
-    memcpy(name, p->name, sizeof name);
-    wait_job(p->pid, name);
+    wait_job(p->pid);
 }
 
 static void cmd_kill(int argc, char **argv)

@@ -116,7 +116,24 @@ void vmm_init(void)
                      : "eax", "memory");
     kprintf("vmm: paging on with 4 KiB pages: text read-only, kernel pages global; "
             "address 0 unmapped\n");
+    if (params_break_at("paging"))
+        vmm_print_walk(kernel_pd, KERNEL_VMA + 0x100000);
     debug_break("paging");
+}
+
+/* The directory's address is CR3's; a table's is only in its PDE (SDM
+ * 4.3): so the walk prints each entry's physical address and value. */
+void vmm_print_walk(const pte_t *pd, uint32_t va)
+{
+    uint32_t pd_pa = vmm_pd_phys(pd);
+    pte_t pde = pd[pde_index(va)];
+    kprintf("vmm: walk of %p: PDE %u at phys 0x%08x holds 0x%08x\n", (void *)va, pde_index(va),
+            pd_pa + pde_index(va) * 4, pde);
+    if (!pte_present(pde) || (pde & PDE_4MB))
+        return;
+    uint32_t table_pa = pte_addr(pde);
+    kprintf("vmm:   its page table at phys 0x%08x; PTE %u at phys 0x%08x holds 0x%08x\n", table_pa,
+            pte_index(va), table_pa + pte_index(va) * 4, table_of(pde)[pte_index(va)]);
 }
 
 int vmm_switch(pte_t *pd)

@@ -57,6 +57,9 @@ pte_t *vmm_pte(pte_t *pd, uint32_t va, int create);
 /* Prints the mappings in [from, to] as coalesced ranges, one per line:
  * 0xc0000000-0xc00fffff -> 0x00000000-0x000fffff  rw S G */
 void vmm_dump(const pte_t *pd, uint32_t from, uint32_t to);
+/* Prints the physical addresses and values of the PDE and PTE that map va,
+ * as the CPU walks them (the recipes under break=paging, docs/05-paging.md). */
+void vmm_print_walk(const pte_t *pd, uint32_t va);
 /* Page tables the kernel half uses (allocated once, at boot). */
 uint32_t vmm_kernel_tables(void);
 

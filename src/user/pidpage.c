@@ -1,8 +1,11 @@
-/* pidpage: every process running this program uses the same virtual address
- * for `page`; run several at once to show each has its own physical page. */
+/* pidpage [ROUNDS]: every process running this program uses the same
+ * virtual address for `page`; run several at once to show each has its own
+ * physical page. Every second round sleeps 10 ms: the default 50 rounds
+ * last a quarter of a second, 12000 about a minute, long enough to look at
+ * the processes from the shell. */
 #include "libc.h"
 
-#define ROUNDS 50
+#define ROUNDS 50 /* without an argument */
 #define WORDS  1024
 
 /* Exactly one page, page aligned, in .bss: the same address in every copy. */
@@ -14,12 +17,13 @@ static void fill(int pid)
         page[i] = pid;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    int rounds = argc > 1 ? atoi(argv[1]) : ROUNDS;
     int pid = getpid();
     printf("pidpage %d: page at %p\n", pid, (void *)page);
     fill(pid);
-    for (int round = 0; round < ROUNDS; round++) {
+    for (int round = 0; round < rounds; round++) {
         /* Let the others run (and write their own pid) between checks. */
         if (round % 2)
             sleep(10);

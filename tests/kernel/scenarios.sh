@@ -210,6 +210,13 @@ scenario shell-free --args "test=shell_free" --reject '^not ok' \
     --expect '^free: refused for frame 0x[0-9a-f]{8}: the shell.s alloc did not hand it out' \
     --expect "^ktest: 'shell_free' done: 5 ok, 0 not ok"
 
+# exec renames the process after the new program: the shell's exit line
+# names hello, which execer became, in the foreground and in the background.
+scenario exec-name --timeout 30 --input $'run execer\nrun execer &\nrun nap 500\npoweroff' \
+    --expect '^execer 1: exec hello$' --expect '^pid 1 \(hello\) exited with status 0$' \
+    --expect '^pid 2 \(hello\) exited with status 0$' --reject '\(execer\) exited' \
+    --expect '^powering off'
+
 # The shell's words: a tab separates them, and a line with too many words
 # or too many characters is refused whole, never cut and run.
 scenario shell-words --timeout 30 \
