@@ -306,6 +306,13 @@ void process_die(const char *why, int status)
     process_exit(status);
 }
 
+static uint32_t oom_kills;
+
+uint32_t process_oom_kills(void)
+{
+    return oom_kills;
+}
+
 bool process_oom_kill(void)
 {
     /* A process killed while it slept on the disk has not let go of its
@@ -336,6 +343,7 @@ bool process_oom_kill(void)
     kprintf("oom: out of memory and swap: killing pid %d (%s), %u pages in memory and %u in "
             "swap\n",
             victim->pid, victim->name, resident, swapped);
+    oom_kills++;
     if (victim == cur)
         return false;
     return process_kill(victim->pid, EXIT_KILLED_KILL) == 0 && victim->state == P_ZOMBIE;

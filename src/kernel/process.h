@@ -41,6 +41,8 @@ struct process {
  * does. True if that was another process (the caller may try again); false
  * if it is the caller, which must then die itself. */
 bool process_oom_kill(void);
+/* Processes the OOM killer has chosen since boot (vmstat's oom_kill). */
+uint32_t process_oom_kills(void);
 /* Sets up pid 0, the kernel's own task (the shell runs in it). */
 void process_init(void);
 /* The running process. */

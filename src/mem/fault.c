@@ -36,6 +36,7 @@ void fault_print_stats(void)
             kprintf("%-16s %u\n", fault_action_name(a), n[a]);
     kprintf("nr_shared        %u\n", pmm_nr_shared());
     swap_print_stats();
+    kprintf("oom_kill         %u\n", process_oom_kills());
 }
 
 /* Which part of the address map an address is in (docs/05-paging.md). */

@@ -467,7 +467,8 @@ scenario swapcheck --args "test=swapcheck userpages=64 swapcheck=on" --qemu "$(d
 # 10 MiB holder goes, and the 8 MiB program that ran out goes on (18 MiB
 # do not fit in 16 MiB of swap and 256 KiB of memory).
 scenario swap-oom --args "userpages=64" --qemu "-m 32 $(disk std.img 0)" --timeout 90 \
-    --input $'run swapfill 10 4000 &\nrun nap 2000\nrun swapfill 8\nswapon\npoweroff' \
+    --input $'run swapfill 10 4000 &\nrun nap 2000\nrun swapfill 8\nvmstat\nswapon\npoweroff' \
+    --expect '^oom_kill +1$' \
     --expect '^oom: out of memory and swap: killing pid 1 \(swapfill\), [0-9]+ pages in memory and [0-9]+ in swap$' \
     --expect '^swapfill: 8 MiB written and read back: 0 pages wrong$' \
     --expect '^pid 1 \(swapfill\) exited with status 137$' --expect '^swap: hda1, .*, 0 in use;'
