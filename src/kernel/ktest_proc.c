@@ -200,6 +200,14 @@ void ktest_memcheck(void)
     ktest_check(process_memcheck() == 1, "one reference too many on 0x%08x is one problem", stack);
     pmm_page_put(stack);
     ktest_check(process_memcheck() == 0, "clean again once it is dropped");
+    /* The stack's entry cleared behind the kernel's back: its frame is on
+     * the LRU lists but mapped nowhere. */
+    pte_t *e = vmm_pte(process_find(pid)->mm->pd, USER_STACK_TOP - PAGE_SIZE, 0);
+    pte_t saved = *e;
+    *e = 0;
+    ktest_check(process_memcheck() == 1, "an LRU page that no entry maps is one problem");
+    *e = saved;
+    ktest_check(process_memcheck() == 0, "clean again once the entry is back");
     /* A segment nothing can reach any more, left behind as if shm_collect
      * had been forgotten, with one frame. */
     int id = shm_create(IPC_PRIVATE, PAGE_SIZE, true, 0);

@@ -108,7 +108,7 @@ int memcheck(struct mm *const *mms, int n)
     memset(slot_uses, 0, (slots ? slots : 1) * sizeof *slot_uses);
     for (int i = 0; i < n; i++)
         check_mm(mms[i], uses, slot_uses, &mapped);
-    swap_check(slot_uses, problem);
+    swap_check(slot_uses, uses, frames, problem);
     kfree(slot_uses);
     shm_for_each_frame(count_segment_frame, uses);
     if (shm_leaked())

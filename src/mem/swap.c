@@ -431,11 +431,13 @@ uint32_t swap_alloc_user_frame(uint32_t va)
             return 0;
         break;
     }
+    /* Woken before the frame joins the lists: kswapd runs now, and the
+     * frame, not mapped yet, must not look like a lost page (memcheck). */
+    if (user_free() < wmark_low)
+        kswapd_wake();
     uint32_t pfn = pa >> PAGE_SHIFT;
     *record(pfn) = (struct frame_swap){va, 0};
     lru_add(&lru, pfn);
-    if (user_free() < wmark_low)
-        kswapd_wake();
     return pa;
 }
 
@@ -606,14 +608,29 @@ void swap_print_stats(void)
     kprintf("nr_swap_used     %u\n", swap_slots_in_use());
 }
 
-void swap_check(const uint16_t *uses, void (*problem)(const char *fmt, uint32_t a, uint32_t b,
-                                                     uint32_t c))
+void swap_check(const uint16_t *uses, const uint16_t *frame_uses, uint32_t frames,
+                void (*problem)(const char *fmt, uint32_t a, uint32_t b, uint32_t c))
 {
     struct lru_error why;
     if (lru_check(&lru, &why) < 0) {
         kprintf("memcheck: LRU: %s\n", lru_reason_text(why.reason));
         problem("the LRU lists are broken at frame 0x%08x (reason %u)", why.pfn << PAGE_SHIFT,
                 (uint32_t)why.reason, 0);
+    }
+    /* Every page on the lists is a mapped user page, and the reverse map
+     * finds exactly the entries the page tables hold for it. A frame being
+     * read in (locked) is not mapped yet. */
+    for (uint32_t pfn = 0; pfn < frames; pfn++) {
+        const struct page *page = pmm_page(pfn);
+        if (!(page->flags & PG_LRU) || (page->flags & PG_LOCKED))
+            continue;
+        uint32_t found = mm_rmap_walk(pfn << PAGE_SHIFT, record(pfn)->va, NULL, NULL);
+        if (frame_uses[pfn] == 0)
+            problem("frame 0x%08x is on the LRU lists but no page table maps it",
+                    pfn << PAGE_SHIFT, 0, 0);
+        else if (found != frame_uses[pfn])
+            problem("frame 0x%08x: the reverse map finds %u entries, the page tables hold %u",
+                    pfn << PAGE_SHIFT, found, frame_uses[pfn]);
     }
     if (!swap_on)
         return;

@@ -81,12 +81,14 @@ void swap_print_free(void);
 /* Slots in use, and slots in the map (0 with swap off). */
 uint32_t swap_slots_in_use(void);
 uint32_t swap_nr_slots(void);
-/* memcheck's part: the LRU lists are well formed, the slot map agrees with
- * itself, and every slot's count equals the swap entries naming it
- * (counted by the caller in uses[]) plus one if a frame caches it. Each
- * problem goes to problem(). */
-void swap_check(const uint16_t *uses, void (*problem)(const char *fmt, uint32_t a, uint32_t b,
-                                                     uint32_t c));
+/* memcheck's part: the LRU lists are well formed; every frame on them is
+ * mapped (frame_uses[pfn], the page table entries the caller counted for
+ * each of the first `frames` frames) and the reverse map finds exactly
+ * those entries; the slot map agrees with itself, and every slot's count
+ * equals the swap entries naming it (uses[], counted by the caller) plus
+ * one if a frame caches it. Each problem goes to problem(). */
+void swap_check(const uint16_t *uses, const uint16_t *frame_uses, uint32_t frames,
+                void (*problem)(const char *fmt, uint32_t a, uint32_t b, uint32_t c));
 /* Sets the userpages= budget (0: none) and returns the old one; for the
  * in-kernel tests, which need an exact number of frames. */
 uint32_t swap_set_budget(uint32_t pages);
