@@ -388,14 +388,14 @@ static void kswapd_wake(void)
 {
     if (!swap_on || !sched_started() || kswapd_wanted || !reclaim_can_reach(wmark_high))
         return;
-    kswapd_wanted = true;
     if (!kswapd_pid) {
         int pid = process_spawn_kernel("kswapd", kswapd);
         if (pid < 0)
-            return; /* no slot or memory now: direct reclaim still works */
+            return; /* no slot or memory now: direct reclaim works; try again next time */
         kswapd_pid = pid;
         kprintf("swap: kswapd started as pid %d\n", pid);
     }
+    kswapd_wanted = true;
     process_wake_all(&kswapd_wanted);
     schedule();
 }

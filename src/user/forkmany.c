@@ -16,8 +16,10 @@ static uint32_t pattern(uint32_t child, uint32_t word)
 static int child_main(uint32_t child, uint32_t words, volatile uint32_t *filled, uint32_t n)
 {
     uint32_t *buf = sbrk((int)(words * 4));
-    if (buf == (void *)-1)
+    if (buf == (void *)-1) {
+        filled[child] = 1; /* the others must not wait for it */
         return 2;
+    }
     for (uint32_t w = 0; w < words; w++)
         buf[w] = pattern(child, w);
     filled[child] = 1;

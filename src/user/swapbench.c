@@ -1,7 +1,7 @@
 /* swapbench [MIB]: the swap benchmark's workload. One anonymous buffer of
  * MIB mebibytes (default 32): pass 1 writes one word into each page, pass 2
  * reads every page's word back and checks it. It prints a line as pass 1
- * starts and another as pass 2 ends; scripts/bench-swap.py times the run
+ * starts and another as pass 2 ends; scripts/bench-swap.sh times the run
  * between the two lines as they reach the serial port. */
 #include "libc.h"
 
