@@ -33,6 +33,7 @@
     X(swap)                                                                                        \
     X(swapcheck)                                                                                   \
     X(swap_read_error)                                                                             \
+    X(kill_midfault)                                                                               \
     X(swapcount)                                                                                   \
     X(ata_rw)                                                                                      \
     X(ata_lba48)                                                                                   \

@@ -313,6 +313,40 @@ void ktest_swap_read_error(void)
                 swap_slots_in_use());
 }
 
+/* A kill that lands while its victim is halfway through a fault. The
+ * victim (swapfill 12 in 16 MiB of memory, in slot 1) wakes kswapd and gives up the CPU holding
+ * a frame that no entry maps yet; kswapd (slot 2, started by a first run)
+ * takes its turn, then this test (slot 0, always ready), which kills the
+ * victim as soon as it sees that kswapd has run. The kill must wait until
+ * the fault is done: made at once, it lost that frame. */
+void ktest_kill_midfault(void)
+{
+    if (!ktest_check(disk_swap()->on, "a swap area"))
+        return;
+    expect_exit(spawn("swapfill", "12"), "swapfill", 0); /* kswapd is running from now on */
+    uint32_t before = frames_in_use();
+    const struct swap_stats *st = swap_stats();
+    int pid = spawn("swapfill", "12");
+    struct process *p = process_find(pid);
+    uint32_t runs = st->pageoutrun;
+    bool killed = false, waited = false;
+    while (!killed && p->state != P_ZOMBIE) {
+        schedule(); /* the others take their turns; this one stays ready */
+        if (st->pageoutrun != runs && p->state == P_READY) {
+            killed = process_kill(pid, EXIT_KILLED_KILL) == 0;
+            waited = p->state != P_ZOMBIE;
+        }
+        runs = st->pageoutrun;
+    }
+    ktest_check(killed, "killed pid %d just after a kswapd run", pid);
+    ktest_check(waited, "the kill waited for the fault to finish");
+    expect_exit(pid, "swapfill", EXIT_KILLED_KILL);
+    uint32_t after = frames_in_use();
+    ktest_check(after == before, "no frame leaked: %u in use before, %u after", before, after);
+    ktest_check(swap_slots_in_use() == 0, "every slot is free again (%u in use)",
+                swap_slots_in_use());
+}
+
 /* Exact counts, as ucore's check_swap does: 4 frames, a fixed string of
  * references to 5 pages of an address space of the test's own, and the
  * hardware's accessed bit set by hand at each reference. The expected

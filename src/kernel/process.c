@@ -315,10 +315,11 @@ uint32_t process_oom_kills(void)
 
 bool process_oom_kill(void)
 {
-    /* A process killed while it slept on the disk has not let go of its
-     * memory yet: wait for it rather than kill a second one. */
+    /* A process already killed inside the kernel (on the disk, or halfway
+     * through a fault) has not let go of its memory yet: wait for it rather
+     * than kill a second one. */
     for (int i = 1; i < NPROC; i++) {
-        if (table[i].kill_status && table[i].state == P_BLOCKED && &table[i] != cur) {
+        if (table[i].kill_status && table[i].state != P_ZOMBIE && &table[i] != cur) {
             process_sleep(10);
             return true;
         }
@@ -343,10 +344,16 @@ bool process_oom_kill(void)
     kprintf("oom: out of memory and swap: killing pid %d (%s), %u pages in memory and %u in "
             "swap\n",
             victim->pid, victim->name, resident, swapped);
+    if (victim != cur && process_kill(victim->pid, EXIT_KILLED_KILL) != 0)
+        return false;
     oom_kills++;
     if (victim == cur)
         return false;
-    return process_kill(victim->pid, EXIT_KILLED_KILL) == 0 && victim->state == P_ZOMBIE;
+    /* Killed at once, its memory is free; killed inside the kernel, it
+     * frees it on its way out, and the caller tries again after a pause. */
+    if (victim->state != P_ZOMBIE)
+        process_sleep(10);
+    return true;
 }
 
 int process_kill(int pid, int status)
@@ -356,12 +363,14 @@ int process_kill(int pid, int status)
         return -ESRCH;
     if (!p->mm)
         return -EPERM; /* a kernel thread */
-    if (p->state == P_BLOCKED) {
-        /* It is inside the kernel waiting for a device; pulling its address
-         * space now would leave the device mid-request. It dies on its way
-         * back to user mode (syscall_entry). */
+    if (p->mid_kernel) {
+        /* It is inside the kernel, waiting for a device (or woken and not
+         * yet run) or halfway through a fault; pulling its address space
+         * now would leave the device mid-request or leak what the fault
+         * holds. It dies on its way back to user mode (syscall_entry,
+         * user_fault). */
         p->kill_status = status;
-        kprintf("pid %d (%s) will be killed when its I/O ends\n", p->pid, p->name);
+        kprintf("pid %d (%s) will be killed when it leaves the kernel\n", p->pid, p->name);
         return 0;
     }
     uint32_t flags = irq_save();
@@ -453,8 +462,17 @@ bool process_block(uint32_t timeout_ms)
     cur->woken = false;
     cur->wake_tick = pit_ticks() + ms_to_ticks(timeout_ms);
     cur->state = P_BLOCKED;
+    cur->mid_kernel = true;
     schedule();
+    cur->mid_kernel = false;
     return cur->woken;
+}
+
+void process_yield(void)
+{
+    cur->mid_kernel = true;
+    schedule();
+    cur->mid_kernel = false;
 }
 
 void process_wake(struct process *p)
@@ -471,7 +489,9 @@ void process_sleep_on(const void *chan)
     cur->woken = false;
     cur->wake_tick = UINT64_MAX; /* no timeout: sched_tick never wakes it */
     cur->state = P_BLOCKED;
+    cur->mid_kernel = true;
     schedule();
+    cur->mid_kernel = false;
     cur->chan = NULL;
 }
 

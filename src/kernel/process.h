@@ -31,7 +31,8 @@ struct process {
     bool woken;         /* P_BLOCKED: set by process_wake() */
     const void *chan;   /* P_BLOCKED in process_sleep_on(): what it waits for */
     bool orphan;        /* its parent died: pid 0 collects it */
-    int kill_status;    /* > 0: killed while blocked in the kernel; dies on the way out */
+    int kill_status;    /* > 0: killed while mid_kernel; dies on its way back to user mode */
+    bool mid_kernel;    /* gave up the CPU with kernel work unfinished: a device wait, a yield */
     uint32_t slice;     /* ticks left in its time slice */
     uint32_t switches;  /* times it was given the CPU */
 };
@@ -43,6 +44,10 @@ struct process {
 bool process_oom_kill(void);
 /* Processes the OOM killer has chosen since boot (vmstat's oom_kill). */
 uint32_t process_oom_kills(void);
+/* Gives up the CPU halfway through kernel work, staying ready to run. As
+ * for a process waiting on a device, a kill until then only marks it: it
+ * dies on its way back to user mode, once the work is finished. */
+void process_yield(void);
 /* Sets up pid 0, the kernel's own task (the shell runs in it). */
 void process_init(void);
 /* The running process. */

@@ -66,6 +66,7 @@ static bool swap_on;
 static struct swap_map map;
 static uint8_t *slot_counts; /* the map's array, one byte a slot */
 static uint32_t *cached;     /* indexed by slot: the pfn caching it, 0 for none */
+static uint32_t nr_cached;   /* slots with a frame in cached[] */
 static uint32_t *sums;       /* swapcheck=on: each slot's checksum when written */
 static struct swap_stats stats;
 /* Free-frame watermarks, in frames processes may still take (the kernel's
@@ -223,6 +224,7 @@ static void cache_add(uint32_t pfn, uint32_t slot)
 {
     record(pfn)->slot = slot;
     cached[slot] = pfn;
+    nr_cached++;
     stats.swapcache_add++;
 }
 
@@ -234,6 +236,7 @@ static void cache_forget(uint32_t pfn)
         return;
     record(pfn)->slot = 0;
     cached[slot] = 0;
+    nr_cached--;
     swap_map_put(&map, slot);
     sync_used();
 }
@@ -347,8 +350,9 @@ static bool evict_one(void)
  * off, like all kernel code that is not waiting. */
 #define KSWAPD_BATCH 32
 
-/* Whether evicting every page on the LRU lists would bring free memory up
- * to wmark. When it would not, memory is held by what cannot go (page
+/* Whether evicting every page that can go would bring free memory up to
+ * wmark. A page in the swap cache can go (its slot holds it); any other
+ * page on the LRU lists needs a free slot. When it would not, memory is held by what cannot go (page
  * tables, the kernel's own frames): evicting would only take away the
  * pages the programs are using, they would fault them straight back, and
  * nothing would run (thrashing). Then kswapd stays asleep, an allocation
@@ -357,7 +361,9 @@ static bool evict_one(void)
  * before it retries an allocation (should_reclaim_retry, mm/page_alloc.c). */
 static bool reclaim_can_reach(uint32_t wmark)
 {
-    return user_free() + swap_nr_lru() >= wmark;
+    uint32_t uncached = swap_nr_lru() > nr_cached ? swap_nr_lru() - nr_cached : 0;
+    uint32_t slots = swap_map_nr_free(&map);
+    return user_free() + nr_cached + (uncached < slots ? uncached : slots) >= wmark;
 }
 
 static void kswapd(void)
@@ -381,9 +387,12 @@ static void kswapd(void)
 }
 
 /* Asks kswapd to reclaim, starting it the first time. The caller gives up
- * the CPU so that kswapd runs now: on one CPU, a kswapd that ran only at
- * the end of the caller's time slice would come too late, and the caller
- * would fall to the min watermark and reclaim by itself. */
+ * the CPU so that kswapd gets its turn soon (the others ready before it
+ * run first): on one CPU, a kswapd that ran only at the end of the
+ * caller's time slice would come too late, and the caller would fall to
+ * the min watermark and reclaim by itself. The caller is halfway through a
+ * fault, holding a frame no page table maps yet: process_yield() makes a
+ * kill wait until the fault is done. */
 static void kswapd_wake(void)
 {
     if (!swap_on || !sched_started() || kswapd_wanted || !reclaim_can_reach(wmark_high))
@@ -397,7 +406,7 @@ static void kswapd_wake(void)
     }
     kswapd_wanted = true;
     process_wake_all(&kswapd_wanted);
-    schedule();
+    process_yield();
 }
 
 uint32_t swap_alloc_user_frame(uint32_t va)
@@ -572,15 +581,14 @@ uint32_t swap_nr_slots(void)
 /* The shell's free (with no arguments), after Linux's free(1), in KiB. */
 void swap_print_free(void)
 {
-    uint32_t total = pmm_nr_total(), free = pmm_nr_free(), cache = 0;
-    for (uint32_t slot = 0; swap_on && slot < map.nslots; slot++)
-        cache += cached[slot] != 0;
+    uint32_t total = pmm_nr_total(), free = pmm_nr_free(), cache = swap_on ? nr_cached : 0;
     kprintf("%-6s %10s %10s %10s %10s %10s %10s\n", "KiB", "total", "used", "free", "user",
             "swapcache", "available");
     kprintf("%-6s %10u %10u %10u %10u %10u %10u\n", "Mem:", total * 4, (total - free) * 4,
             free * 4, swap_nr_lru() * 4, cache * 4, user_free() * 4);
-    uint32_t usable = swap_on ? disk_swap()->hdr.usable_pages : 0, in_use = swap_slots_in_use();
-    kprintf("%-6s %10u %10u %10u\n", "Swap:", usable * 4, in_use * 4, (usable - in_use) * 4);
+    uint32_t usable = swap_on ? swap_map_nr_usable(&map) : 0, in_use = swap_slots_in_use();
+    kprintf("%-6s %10u %10u %10u\n", "Swap:", usable * 4, in_use * 4,
+            swap_on ? swap_map_nr_free(&map) * 4 : 0);
 }
 
 void swap_print_stats(void)
@@ -659,10 +667,7 @@ int swap_off(void)
         return -EINVAL;
     }
     /* The pages to read back are the slots in use that no frame caches. */
-    uint32_t cached_slots = 0;
-    for (uint32_t s = 1; s < map.nslots; s++)
-        cached_slots += cached[s] != 0;
-    uint32_t needed = swap_map_nr_in_use(&map) - cached_slots;
+    uint32_t needed = swap_map_nr_in_use(&map) - nr_cached;
     uint32_t free = pmm_nr_free() > PMM_NORMAL_RESERVE ? pmm_nr_free() - PMM_NORMAL_RESERVE : 0;
     if (budget && budget - swap_nr_lru() < free)
         free = budget > swap_nr_lru() ? budget - swap_nr_lru() : 0;

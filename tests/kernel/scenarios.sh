@@ -439,6 +439,11 @@ scenario swap-full --args "userpages=64" --qemu "-m 32 $(disk std.img 0)" --time
     --expect '^pid 2 \(swapfill\) killed: out of memory for a page it was allowed to touch$' \
     --expect '^bystander 1: intact after 100 rounds$' --expect '^pid 1 \(bystander\) exited with status 0$' \
     --expect '^swap: hda1, .*, 0 in use;'
+# A kill that lands halfway through a fault (the victim woke kswapd and
+# gave up the CPU) waits for the fault to end, and loses no frame.
+scenario kill-midfault --args "test=kill_midfault" --qemu "-m 16 $(disk std.img 0)" --timeout 90 \
+    --expect '^pid [0-9]+ \(swapfill\) will be killed when it leaves the kernel$' \
+    --expect "^ktest: 'kill_midfault' done: 9 ok, 0 not ok"
 scenario swap-ktest --args "test=swap userpages=64" --qemu "$(disk std.img 0)" \
     --expect "^ktest: 'swap' done: 4 ok, 0 not ok"
 # Exact counts for each policy on a fixed string over 5 pages in 4 frames,
@@ -473,6 +478,13 @@ scenario swap-oom --args "userpages=64" --qemu "-m 32 $(disk std.img 0)" --timeo
     --expect '^oom: out of memory and swap: killing pid 1 \(swapfill\), [0-9]+ pages in memory and [0-9]+ in swap$' \
     --expect '^swapfill: 8 MiB written and read back: 0 pages wrong$' \
     --expect '^pid 1 \(swapfill\) exited with status 137$' --expect '^swap: hda1, .*, 0 in use;'
+# Swap full (1 MiB on small.img) and memory short: only the pages of the
+# swap cache could still go, so neither kswapd nor an allocation tries to
+# reclaim (counted as pageoutrun and allocstall); the OOM killer ends it.
+scenario swap-full-reclaim --qemu "-m 16 $(disk small.img 0)" --timeout 90 \
+    --input $'run swapfill 14\nvmstat\nfree\npoweroff' \
+    --expect '^oom: out of memory and swap: killing pid 1 \(swapfill\)' \
+    --expect '^pageoutrun +[0-9]$' --expect '^allocstall +[0-9]$'
 # Attacks on the swap path: a write() whose buffer's second page must come
 # back from swap (bringing it back once evicted the first: a kernel page
 # fault); a read-only page shared through the swap cache, then made
@@ -497,13 +509,14 @@ scenario swapoff --args "userpages=64" --qemu "-m 32 $(disk std.img 0)" --timeou
 # and never used again, another slot takes the page, nothing is lost.
 scenario swap-write-error --args "userpages=64" --timeout 90 \
     --qemu "-m 32 -drive file=blkdebug:tests/kernel/blkdebug-read-error.conf:$disks/eio.img,format=raw,if=ide,index=0" \
-    --input $'run swapfill 2\nrun pagelinear\nswapon\npoweroff' \
+    --input $'run swapfill 2\nrun pagelinear\nswapon\nfree\npoweroff' \
     --expect '^ata: hda: giving up on the write of sector 2128 after 3 attempts: -EIO$' \
     --count '1 ^swap: writing slot 10 failed: it is marked bad$' \
     --expect '^swapfill: 2 MiB written and read back: 0 pages wrong$' \
     --expect '^pagelinear: 2048 KiB encrypted and decrypted: 0 bytes wrong$' \
     --expect '^swap: 1 slots marked bad since boot \(disk errors\): never used again$' \
-    --expect '^swap: hda1, .*, 0 in use;'
+    --expect '^swap: hda1, .*, 0 in use;' \
+    --expect '^Swap: +16376 +0 +16376$'
 # With swap off, the budget is a hard limit: a kill, not a hang.
 scenario swap-off-budget --args "userpages=64 swap=off" --qemu "-m 32 $(disk std.img 0)" --timeout 60 \
     --input $'run swapfill 1\npoweroff' \
