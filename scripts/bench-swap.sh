@@ -6,9 +6,14 @@
 # check fails is reported as such.
 #   - the fault path: 32 MiB touched in 64 MiB of memory, no swapping, with
 #     the byte loops (fastpage=off, the baseline) and with REP STOSD/MOVSD;
-#   - swapping: 32 and 64 MiB in 16 MiB of memory, on a 160 MiB partition,
-#     with one sector per disk interrupt (ata=single, the baseline) and with
-#     8 (READ/WRITE MULTIPLE).
+#   - swapping: 32 and 64 MiB in 16 MiB of memory, on a 160 MiB partition.
+#     The baseline moves one page per request by PIO, one sector per
+#     interrupt, with no clustering or read-ahead (ata=single cluster=1
+#     readahead=0); then each speed-up on its own (READ/WRITE MULTIPLE, DMA,
+#     clustered writes, read-ahead), all of them by PIO, DMA with each of
+#     clustering and read-ahead, and all together.
+#     Each line gives the pages moved per disk request, and the pages read
+#     ahead that a fault used (hit) or that were let go unused (miss).
 # Times are taken on the host as swapbench's two lines reach the serial
 # port, so they include the serial port's delay (well under 1 ms).
 set -euo pipefail
@@ -25,9 +30,12 @@ fi
 mods=$(find "$build/user" -maxdepth 1 -type f | sort | paste -sd, -)
 
 # One boot: run swapbench MIB, then vmstat. Prints "SECONDS PSWPOUT PSWPIN
-# WRONG" (WRONG is 1 if the program's check failed or it never ended).
+# WRONG OUT_REQUESTS IN_REQUESTS RA_HIT RA_MISS" (WRONG is 1 if the
+# program's check failed or it never ended).
 one_run() {
-    local mem=$1 args=$2 mib=$3 line start="" end="" out=0 in=0 wrong=1
+    local mem=$1 args=$2 mib=$3 line start="" end="" wrong=1
+    local -A v=([pswpout]=0 [pswpin]=0 [swpout_requests]=0 [swpin_requests]=0 [swap_ra_hit]=0
+        [swap_ra_miss]=0)
     while IFS= read -r line; do
         line=${line%$'\r'}
         case $line in
@@ -36,34 +44,40 @@ one_run() {
             end=$EPOCHREALTIME
             [[ $line == *", 0 pages wrong" ]] && wrong=0
             ;;
-        pswpout*) out=${line##* } ;;
-        pswpin*) in=${line##* } ;;
+        pswpout* | pswpin* | swpout_requests* | swpin_requests* | swap_ra_hit* | swap_ra_miss*)
+            v[${line%% *}]=${line##* } ;;
         esac
     done < <(printf 'run swapbench %s\nvmstat\npoweroff\n' "$mib" |
         timeout 600 qemu-system-i386 -kernel "$build/kernel.elf" -append "$args" -initrd "$mods" \
             -m "$mem" -display none -serial stdio -no-reboot \
             -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
             -drive "file=$img,format=raw,if=ide,index=0,snapshot=on" 2>/dev/null || true)
-    [ -n "$start" ] && [ -n "$end" ] || { echo "0 0 0 1"; return; }
-    echo "$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }') $out $in $wrong"
+    [ -n "$start" ] && [ -n "$end" ] || { echo "0 0 0 1 0 0 0 0"; return; }
+    echo "$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }') ${v[pswpout]}" \
+        "${v[pswpin]} $wrong ${v[swpout_requests]} ${v[swpin_requests]} ${v[swap_ra_hit]}" \
+        "${v[swap_ra_miss]}"
 }
 
-# measure NAME MEM ARGS MIB: runs it $runs times; sets med, lo, hi (seconds),
-# pages (swapped out + in, from the median run) and bad (runs that failed).
+# measure MEM ARGS MIB: runs it $runs times; sets med, lo, hi (seconds),
+# bad (runs that failed) and, from the median run, pages (swapped out +
+# in), per_req (pages per disk request) and ra ("hits/misses").
 measure() {
-    local i r times=() swapped=() sorted
+    local i r times=() runs_of=() sorted
     bad=0
     for ((i = 0; i < runs; i++)); do
-        read -r -a r <<< "$(one_run "$2" "$3" "$4")"
+        read -r -a r <<< "$(one_run "$1" "$2" "$3")"
         times+=("${r[0]}")
-        swapped+=("${r[0]} $((r[1] + r[2]))")
+        runs_of+=("${r[*]}")
         bad=$((bad + r[3]))
     done
     sorted=$(printf '%s\n' "${times[@]}" | sort -n)
     lo=$(head -1 <<< "$sorted")
     hi=$(tail -1 <<< "$sorted")
     med=$(sed -n "$(((runs + 1) / 2))p" <<< "$sorted")
-    pages=$(printf '%s\n' "${swapped[@]}" | awk -v m="$med" '$1 == m { print $2; exit }')
+    read -r -a r <<< "$(printf '%s\n' "${runs_of[@]}" | awk -v m="$med" '$1 == m { print; exit }')"
+    pages=$((r[1] + r[2]))
+    per_req=$(awk -v p="$pages" -v q="$((r[4] + r[5]))" 'BEGIN { printf "%.1f", q ? p / q : 0 }')
+    ra="${r[6]}/${r[7]}"
 }
 
 # row LABEL BASELINE_SECONDS PER_WHAT [LAST_COLUMN]: one line of a table.
@@ -71,32 +85,43 @@ row() {
     awk -v l="$1" -v m="$med" -v lo="$lo" -v hi="$hi" -v b="$2" -v n="$3" -v last="${4:-}" \
         -v bad="$bad" 'BEGIN {
         per = n > 0 ? sprintf("%8.1f", m * 1e6 / n) : "       -"
-        printf "  %-38s %7.3f s (%.3f-%.3f)  %s  %6.2f  %s%s\n", l, m, lo, hi, per, m / b, last,
+        printf "  %-50s %7.3f s (%.3f-%.3f)  %s  %6.2f  %s%s\n", l, m, lo, hi, per, m / b, last,
             bad ? "   (" bad " runs FAILED their check)" : ""
     }'
 }
 
 echo "== the fault path: swapbench 32 in 64 MiB of memory, no swapping ($runs runs each)"
-echo "  configuration                          median (range)          us/fault  ratio"
-measure off 64 "fastpage=off" 32
+echo "  configuration                                      median (range)          us/fault  ratio"
+measure 64 "fastpage=off" 32
 base=$med
 row "byte loops (fastpage=off): baseline" "$base" 8192
-measure on 64 "fastpage=on" 32
+measure 64 "fastpage=on" 32
 row "REP STOSD / MOVSD (fastpage=on)" "$base" 8192
-echo "  Linux 6.1, measured elsewhere:         0.05 s, about 6 us per fault"
+echo "  Linux 6.1, measured elsewhere:                     0.05 s, about 6 us per fault"
 echo
+# The swapping configurations: a label, then the kernel's arguments.
+configs="baseline|ata=single cluster=1 readahead=0
++ READ/WRITE MULTIPLE alone (ata=pio)|ata=pio cluster=1 readahead=0
++ DMA alone (ata=dma)|ata=dma cluster=1 readahead=0
++ clustered writes alone (cluster=32)|ata=single cluster=32 readahead=0
++ read-ahead alone (readahead=3)|ata=single cluster=1 readahead=3
+PIO, all the rest together (ata=pio)|ata=pio cluster=32 readahead=3
+DMA + clustered writes|ata=dma cluster=32 readahead=0
+DMA + read-ahead|ata=dma cluster=1 readahead=3
+all together (the defaults)|"
 for mib in 32 64; do
     echo "== swapping: swapbench $mib in 16 MiB of memory, 160 MiB swap partition ($runs runs)"
-    echo "  configuration                          median (range)           us/page  ratio  pages out+in"
-    measure single 16 "ata=single" "$mib"
-    base=$med
-    row "PIO, 1 sector per interrupt: baseline" "$base" "$pages" "$pages"
-    measure multiple 16 "ata=multiple" "$mib"
-    row "PIO, 8 per interrupt (READ MULTIPLE)" "$base" "$pages" "$pages"
+    echo "  configuration                                      median (range)           us/page  ratio  pages out+in  per request  read-ahead hit/miss"
+    while IFS='|' read -r label args; do
+        measure 16 "$args" "$mib"
+        if [ "$label" = baseline ]; then
+            base=$med
+            label="PIO, a page a request, a sector an IRQ: baseline"
+        fi
+        row "$label" "$base" "$pages" "$(printf '%12s  %11s  %s' "$pages" "$per_req" "$ra")"
+    done <<< "$configs"
 done
 echo
 echo "  Linux 6.1 under the same emulator, measured elsewhere (medians of 6, noise about 30%):"
 echo "    32 MiB: DMA + read-ahead 1.01 s, PIO + read-ahead 2.59 s, PIO one page per fault 4.09 s"
 echo "    64 MiB: DMA + read-ahead 2.22 s, PIO + read-ahead 5.99 s, PIO one page per fault 7.66 s"
-echo "  Both Pagoda lines move one page per ATA command, by PIO; it has no DMA, multi-page"
-echo "  requests, clustered writes or read-ahead yet."

@@ -1,5 +1,6 @@
-/* The ATA driver, PIO mode. Each channel is a block of I/O ports (ATA/ATAPI-6
- * section 7; OSDev's "ATA PIO Mode" summarises it):
+/* The ATA driver: PIO, and bus-master DMA for runs of pages (ata_dma.c).
+ * Each channel is a block of I/O ports (ATA/ATAPI-6 section 7; OSDev's
+ * "ATA PIO Mode" summarises it):
  *
  *   base+0  data (16-bit)        base+4  LBA bits 8-15
  *   base+1  error / features     base+5  LBA bits 16-23
@@ -12,6 +13,7 @@
  * its IRQ) when it is ready to move 256 words through the data port. Until
  * the scheduler runs the driver polls the status register; after that the
  * caller sleeps (process_block) until IRQ 14 or 15 says the drive is ready.
+ * By DMA the drive interrupts once, when the whole request has moved.
  *
  * One request at a time per channel: while a process sleeps in the middle
  * of one, the channel is busy and any other request on it waits its turn
@@ -20,12 +22,14 @@
 
 #include <string.h>
 
+#include "disk/ata_dma.h"
 #include "interrupts/irq.h"
 #include "kernel/console.h"
 #include "kernel/errno.h"
 #include "kernel/io.h"
 #include "kernel/params.h"
 #include "kernel/process.h"
+#include "mem/highmem.h"
 
 #define REG_DATA    0
 #define REG_ERROR   1
@@ -54,6 +58,10 @@
 #define CMD_WRITE_MULT      0xC5
 #define CMD_WRITE_MULT_EXT  0x39
 #define CMD_SET_MULT        0xC6
+#define CMD_READ_DMA        0xC8
+#define CMD_READ_DMA_EXT    0x25
+#define CMD_WRITE_DMA       0xCA
+#define CMD_WRITE_DMA_EXT   0x35
 #define CMD_FLUSH           0xE7
 #define CMD_FLUSH_EXT       0xEA
 #define CMD_IDENTIFY        0xEC
@@ -76,11 +84,17 @@ static struct channel channels[2] = {
 };
 static struct ata_drive drives[ATA_MAX_DRIVES];
 static bool use_irqs;
+static bool dma_on; /* ata=dma and a controller: runs of frames move by DMA */
 static uint32_t irqs;
 
 uint32_t ata_irq_count(void)
 {
     return irqs;
+}
+
+bool ata_dma_on(void)
+{
+    return dma_on;
 }
 
 static const char *const error_bits[8] = {
@@ -199,15 +213,20 @@ static void soft_reset(struct channel *c)
  * then costs one interrupt instead of 8. IDENTIFY word 47 gives the most the
  * drive allows. d->multiple becomes ATA_MULTIPLE, or 1 if the drive cannot
  * or ata=single asks for one sector per interrupt. A reset may undo the
- * setting, so request() sets it again after one. */
+ * setting, so request() sets it again after one.
+ *
+ * The command is polled with nIEN set: its completion must not raise an
+ * interrupt, which the PIC would hold until interrupts are on again and a
+ * later wait_drive() would then take for the end of its own command. */
 #define ATA_MULTIPLE 8
 
 static void set_multiple(struct ata_drive *d, uint16_t max)
 {
     struct channel *c = &channels[d->channel];
     d->multiple = 1;
-    if (!params_ata_multiple() || (max & 0xFF) < ATA_MULTIPLE)
+    if (params_ata_mode() == ATA_MODE_SINGLE || (max & 0xFF) < ATA_MULTIPLE)
         return;
+    outb(c->ctrl, CTRL_NIEN);
     select_drive(c, d->slave, 0);
     outb(c->base + REG_COUNT, ATA_MULTIPLE);
     outb(c->base + REG_COMMAND, CMD_SET_MULT);
@@ -215,6 +234,18 @@ static void set_multiple(struct ata_drive *d, uint16_t max)
     int st = poll_not_busy(c, TIMEOUT_MS);
     if (st >= 0 && !(st & (ST_ERR | ST_DF)))
         d->multiple = ATA_MULTIPLE;
+    outb(c->ctrl, use_irqs ? 0 : CTRL_NIEN);
+}
+
+/* A soft reset reaches both drives of the channel, and a drive may come
+ * out of it with its power-on multiple count (QEMU's does): both drives
+ * get SET MULTIPLE again, not only the one that failed. */
+static void reset_channel(struct channel *c)
+{
+    soft_reset(c);
+    for (int i = 0; i < ATA_MAX_DRIVES; i++)
+        if (drives[i].kind == ATA_DISK && &channels[drives[i].channel] == c)
+            set_multiple(&drives[i], drives[i].max_multiple);
 }
 
 static void fixup_string(char *dst, const uint16_t *words, int nwords)
@@ -303,8 +334,14 @@ void ata_init(void)
             kprintf("ata: %s: \"%s\", ATAPI (CD/DVD): not used\n", d->name, d->model);
         }
     }
-    if (!disks)
+    if (!disks) {
         kprintf("ata: no ATA disks found\n");
+        return;
+    }
+    if (params_ata_mode() == ATA_MODE_DMA)
+        dma_on = ata_dma_init();
+    else
+        kprintf("ata: ata=%s: PIO only\n", params_ata_mode() == ATA_MODE_PIO ? "pio" : "single");
 }
 
 void ata_enable_irqs(void)
@@ -336,9 +373,89 @@ static void report_error(struct ata_drive *d, uint64_t lba, const char *what, in
     kprintf("\n");
 }
 
-/* One attempt at moving count sectors: 0, or the failing status (or -1). */
-static int transfer(struct ata_drive *d, uint64_t lba, unsigned count, void *buf, bool write,
-                    bool polled)
+/* Where the sectors of a request are in memory: a kernel buffer, or one
+ * frame per page given by its physical address (the swap path). A frame
+ * may be in HighMem: PIO maps it one sector at a time; DMA needs no
+ * mapping at all, the controller takes the physical address. */
+struct io_buf {
+    uint8_t *buf;
+    const uint32_t *frames;
+};
+
+static uint8_t *sector_map(const struct io_buf *io, unsigned s)
+{
+    if (io->buf)
+        return io->buf + s * ATA_SECTOR_SIZE;
+    uint8_t *page = kmap(io->frames[s / ATA_SECTORS_PER_PAGE]);
+    return page + (s % ATA_SECTORS_PER_PAGE) * ATA_SECTOR_SIZE;
+}
+
+static void sector_unmap(const struct io_buf *io, uint8_t *sector)
+{
+    if (!io->buf)
+        kunmap(sector);
+}
+
+/* The command that moves count sectors from lba: LBA48 (ext) only past the
+ * 28-bit limit; by DMA, or by PIO in blocks of d->multiple sectors. */
+static uint8_t command_for(const struct ata_drive *d, bool write, bool ext, bool dma)
+{
+    if (dma)
+        return write ? (ext ? CMD_WRITE_DMA_EXT : CMD_WRITE_DMA)
+                     : (ext ? CMD_READ_DMA_EXT : CMD_READ_DMA);
+    if (d->multiple > 1)
+        return write ? (ext ? CMD_WRITE_MULT_EXT : CMD_WRITE_MULT)
+                     : (ext ? CMD_READ_MULT_EXT : CMD_READ_MULT);
+    return write ? (ext ? CMD_WRITE_EXT : CMD_WRITE) : (ext ? CMD_READ_EXT : CMD_READ);
+}
+
+/* Selects the drive and gives it cmd for count sectors from lba. */
+static void issue(struct ata_drive *d, uint64_t lba, unsigned count, bool ext, uint8_t cmd)
+{
+    struct channel *c = &channels[d->channel];
+    select_drive(c, d->slave, ext ? 0 : (uint8_t)(lba >> 24));
+    if (ext) {
+        /* LBA48: each register takes its high byte first, then its low. */
+        outb(c->base + REG_COUNT, (uint8_t)(count >> 8));
+        outb(c->base + REG_LBA0, (uint8_t)(lba >> 24));
+        outb(c->base + REG_LBA1, (uint8_t)(lba >> 32));
+        outb(c->base + REG_LBA2, (uint8_t)(lba >> 40));
+    }
+    if (params_break_at("ata")) {
+        kprintf("break: ata: %s: command 0x%02x to port 0x%x: count %u, LBA %llu "
+                "(ports 0x%x-0x%x get 0x%02x 0x%02x 0x%02x 0x%02x)\n",
+                d->name, cmd, c->base + REG_COMMAND, count, lba, c->base + REG_COUNT,
+                c->base + REG_LBA2, (uint8_t)count, (uint8_t)lba, (uint8_t)(lba >> 8),
+                (uint8_t)(lba >> 16));
+        bochs_magic_break();
+    }
+    /* 256 sectors are written as 0, which LBA28 commands read as 256. */
+    outb(c->base + REG_COUNT, (uint8_t)count);
+    outb(c->base + REG_LBA0, (uint8_t)lba);
+    outb(c->base + REG_LBA1, (uint8_t)(lba >> 8));
+    outb(c->base + REG_LBA2, (uint8_t)(lba >> 16));
+    outb(c->base + REG_COMMAND, cmd);
+}
+
+/* The end of a write: its interrupt says the data is written; then the
+ * drive's cache is flushed so "written" means on the disk. Swap (the polled
+ * path) skips the flush: its pages need not outlive a power cut, and a
+ * flush can take the host longer than the poll's bound. st is the status
+ * after the data moved; the result is 0 or the failing status (or -1). */
+static int finish_write(struct channel *c, bool ext, bool polled, int st)
+{
+    if (st >= 0 && !(st & (ST_ERR | ST_DF)) && !polled) {
+        outb(c->base + REG_COMMAND, ext ? CMD_FLUSH_EXT : CMD_FLUSH);
+        st = wait_drive(c, polled);
+    }
+    return st >= 0 && !(st & (ST_ERR | ST_DF)) ? 0 : st;
+}
+
+/* One attempt by PIO: 0, or the failing status (or -1). The data moves in
+ * blocks of d->multiple sectors (1 without MULTIPLE) through the data port:
+ * the drive sets DRQ, and for a read interrupts, once per block. */
+static int pio_transfer(struct ata_drive *d, uint64_t lba, unsigned count,
+                        const struct io_buf *io, bool write, bool polled)
 {
     struct channel *c = &channels[d->channel];
     bool ext = d->lba48 && (lba + count > 0x0FFFFFFF);
@@ -348,38 +465,8 @@ static int transfer(struct ata_drive *d, uint64_t lba, unsigned count, void *buf
         irq_restore(flags);
         return -1;
     }
-    select_drive(c, d->slave, ext ? 0 : (uint8_t)(lba >> 24));
-    if (ext) {
-        /* LBA48: each register takes its high byte first, then its low. */
-        outb(c->base + REG_COUNT, (uint8_t)(count >> 8));
-        outb(c->base + REG_LBA0, (uint8_t)(lba >> 24));
-        outb(c->base + REG_LBA1, (uint8_t)(lba >> 32));
-        outb(c->base + REG_LBA2, (uint8_t)(lba >> 40));
-    }
-    uint8_t cmd;
-    if (d->multiple > 1)
-        cmd = write ? (ext ? CMD_WRITE_MULT_EXT : CMD_WRITE_MULT)
-                    : (ext ? CMD_READ_MULT_EXT : CMD_READ_MULT);
-    else
-        cmd = write ? (ext ? CMD_WRITE_EXT : CMD_WRITE) : (ext ? CMD_READ_EXT : CMD_READ);
-    if (params_break_at("ata")) {
-        kprintf("break: ata: %s: command 0x%02x to port 0x%x: count %u, LBA %llu "
-                "(ports 0x%x-0x%x get 0x%02x 0x%02x 0x%02x 0x%02x)\n",
-                d->name, cmd, c->base + REG_COMMAND, count, lba, c->base + REG_COUNT,
-                c->base + REG_LBA2, (uint8_t)count, (uint8_t)lba, (uint8_t)(lba >> 8),
-                (uint8_t)(lba >> 16));
-        bochs_magic_break();
-    }
-    outb(c->base + REG_COUNT, (uint8_t)count);
-    outb(c->base + REG_LBA0, (uint8_t)lba);
-    outb(c->base + REG_LBA1, (uint8_t)(lba >> 8));
-    outb(c->base + REG_LBA2, (uint8_t)(lba >> 16));
-    outb(c->base + REG_COMMAND, cmd);
-
-    /* The data moves in blocks of d->multiple sectors (1 without MULTIPLE):
-     * the drive sets DRQ, and for a read interrupts, once per block. */
+    issue(d, lba, count, ext, command_for(d, write, ext, false));
     int st = 0;
-    uint8_t *sector = buf;
     for (unsigned s = 0; s < count; s += d->multiple) {
         if (write) {
             /* A write's data is asked for by DRQ without an interrupt. */
@@ -390,29 +477,86 @@ static int transfer(struct ata_drive *d, uint64_t lba, unsigned count, void *buf
         }
         if (st < 0 || (st & (ST_ERR | ST_DF)) || !(st & ST_DRQ))
             break;
-        for (unsigned i = 0; i < d->multiple && s + i < count; i++, sector += ATA_SECTOR_SIZE) {
+        for (unsigned i = 0; i < d->multiple && s + i < count; i++) {
+            uint8_t *sector = sector_map(io, s + i);
             if (write)
                 pio_out(c->base + REG_DATA, sector);
             else
                 pio_in(c->base + REG_DATA, sector);
+            sector_unmap(io, sector);
         }
         st = 0;
     }
-    if (write && st == 0) {
-        /* The last sector's interrupt says it is written; then flush the
-         * drive's cache so "written" means on the disk. Swap (the polled
-         * path) skips the flush: its pages need not outlive a power cut,
-         * and a flush can take the host longer than the poll's bound. */
-        st = wait_drive(c, polled);
-        if (st >= 0 && !(st & (ST_ERR | ST_DF)) && !polled) {
-            outb(c->base + REG_COMMAND, ext ? CMD_FLUSH_EXT : CMD_FLUSH);
-            st = wait_drive(c, polled);
-        }
-        if (st >= 0 && !(st & (ST_ERR | ST_DF)))
-            st = 0;
-    }
+    if (write && st == 0)
+        st = finish_write(c, ext, polled, wait_drive(c, polled));
     irq_restore(flags);
     return st;
+}
+
+/* Waits until the controller's interrupt bit says the DMA command ended.
+ * An interrupt left over from an earlier command may wake wait_drive(),
+ * but it does not set that bit: the wait goes on. The drive's status, or
+ * -1 on a timeout. */
+static int dma_wait(struct channel *c, int channel, bool polled)
+{
+    if (!polled && use_irqs && sched_started()) {
+        while (!(ata_dma_status(channel) & ATA_DMA_IRQ))
+            if (wait_drive(c, false) < 0)
+                return -1;
+    } else {
+        for (uint32_t i = 0; !(ata_dma_status(channel) & ATA_DMA_IRQ); i++)
+            if (i == TIMEOUT_MS * 1000)
+                return -1;
+    }
+    return poll_not_busy(c, TIMEOUT_MS);
+}
+
+/* One attempt by DMA: the controller moves the frames' pages while the CPU
+ * waits for the drive's interrupt, one for the whole request. 0, or the
+ * failing status (or -1). */
+static int dma_transfer(struct ata_drive *d, uint64_t lba, unsigned count,
+                        const uint32_t *frames, bool write, bool polled)
+{
+    struct channel *c = &channels[d->channel];
+    bool ext = d->lba48 && (lba + count > 0x0FFFFFFF);
+    uint32_t flags = irq_save();
+    c->irq_fired = false;
+    if (poll_not_busy(c, TIMEOUT_MS) < 0) {
+        irq_restore(flags);
+        return -1;
+    }
+    ata_dma_setup(d->channel, frames, count / ATA_SECTORS_PER_PAGE, !write);
+    issue(d, lba, count, ext, command_for(d, write, ext, true));
+    ata_dma_start(d->channel);
+    int st = dma_wait(c, d->channel, polled);
+    uint8_t bm = ata_dma_stop(d->channel);
+    inb(c->base + REG_STATUS); /* acknowledges the drive's interrupt */
+    if (bm & ATA_DMA_ERROR) {
+        /* The controller could not reach memory: not the disk's fault, and
+         * not something a retry by DMA would fix. */
+        kprintf("ata: %s: the DMA controller reported an error (status 0x%02x): PIO from "
+                "now on\n",
+                d->name, bm);
+        dma_on = false;
+        st = -1;
+    }
+    if (write && st >= 0 && !(st & (ST_ERR | ST_DF)))
+        st = finish_write(c, ext, polled, st);
+    else if (st >= 0 && !(st & (ST_ERR | ST_DF)))
+        st = 0;
+    irq_restore(flags);
+    return st;
+}
+
+/* One attempt, by DMA when the pages are frames and DMA is on. */
+static int transfer(struct ata_drive *d, uint64_t lba, unsigned count, const struct io_buf *io,
+                    bool write, bool polled)
+{
+    if (io->frames && dma_on) {
+        d->dma_requests++;
+        return dma_transfer(d, lba, count, io->frames, write, polled);
+    }
+    return pio_transfer(d, lba, count, io, write, polled);
 }
 
 bool ata_wait_idle(struct ata_drive *d)
@@ -428,68 +572,101 @@ bool ata_wait_idle(struct ata_drive *d)
     return slept;
 }
 
-static int request(struct ata_drive *d, uint64_t lba, unsigned count, void *buf, bool write,
-                   bool polled)
+/* One request at a time on a channel: the others sleep until it is free. */
+static void channel_take(struct channel *c)
 {
-    if (!d || d->kind != ATA_DISK || lba + count > d->sectors)
-        return -EINVAL;
-    struct channel *c = &channels[d->channel];
     uint32_t flags = irq_save();
     while (c->busy)
         process_sleep_on(c);
     c->busy = true;
     irq_restore(flags);
+}
+
+static void channel_give(struct channel *c)
+{
+    uint32_t flags = irq_save();
+    c->busy = false;
+    process_wake_all(c);
+    irq_restore(flags);
+}
+
+/* A whole request, retried up to ATA_RETRIES times with a reset of the
+ * channel between attempts: 0, -EIO, or -EINVAL past the end of the disk. */
+static int request(struct ata_drive *d, uint64_t lba, unsigned count, const struct io_buf *io,
+                   bool write, bool polled)
+{
+    if (!d || d->kind != ATA_DISK || lba + count > d->sectors)
+        return -EINVAL;
+    struct channel *c = &channels[d->channel];
+    channel_take(c);
     const char *what = write ? "write" : "read";
     int rc = -EIO;
     for (int attempt = 1; attempt <= ATA_RETRIES; attempt++) {
-        int st = transfer(d, lba, count, buf, write, polled);
+        int st = transfer(d, lba, count, io, write, polled);
         if (st == 0) {
             rc = 0;
             break;
         }
         report_error(d, lba, what, st);
         d->retries += attempt < ATA_RETRIES;
-        soft_reset(c);
-        set_multiple(d, d->max_multiple);
+        reset_channel(c);
     }
-    flags = irq_save();
-    c->busy = false;
-    process_wake_all(c);
-    irq_restore(flags);
-    if (rc == 0)
-        return 0;
-    d->errors++;
-    kprintf("ata: %s: giving up on the %s of sector %llu after %d attempts: -EIO\n", d->name, what,
-            lba, ATA_RETRIES);
-    return -EIO;
-}
-
-static int page_io(struct ata_drive *d, uint64_t lba, void *buf, bool write, bool polled)
-{
-    int rc = request(d, lba, ATA_SECTORS_PER_PAGE, buf, write, polled);
-    if (rc == 0 && write)
-        d->writes++;
-    else if (rc == 0)
-        d->reads++;
-    return rc;
+    channel_give(c);
+    if (rc < 0) {
+        d->errors++;
+        kprintf("ata: %s: giving up on the %s of sector %llu after %d attempts: -EIO\n", d->name,
+                what, lba, ATA_RETRIES);
+        return -EIO;
+    }
+    d->requests++;
+    if (count >= ATA_SECTORS_PER_PAGE) {
+        if (write)
+            d->writes += count / ATA_SECTORS_PER_PAGE;
+        else
+            d->reads += count / ATA_SECTORS_PER_PAGE;
+    }
+    return 0;
 }
 
 int ata_read_page(struct ata_drive *d, uint64_t lba, void *buf)
 {
-    return page_io(d, lba, buf, false, false);
+    struct io_buf io = {buf, NULL};
+    return request(d, lba, ATA_SECTORS_PER_PAGE, &io, false, false);
 }
 
 int ata_write_page(struct ata_drive *d, uint64_t lba, const void *buf)
 {
-    return page_io(d, lba, (void *)buf, true, false);
-}
-
-int ata_write_page_polled(struct ata_drive *d, uint64_t lba, const void *buf)
-{
-    return page_io(d, lba, (void *)buf, true, true);
+    struct io_buf io = {(uint8_t *)buf, NULL};
+    return request(d, lba, ATA_SECTORS_PER_PAGE, &io, true, false);
 }
 
 int ata_read_sector(struct ata_drive *d, uint64_t lba, void *buf)
 {
-    return request(d, lba, 1, buf, false, false);
+    struct io_buf io = {buf, NULL};
+    return request(d, lba, 1, &io, false, false);
+}
+
+static int frames_io(struct ata_drive *d, uint64_t lba, const uint32_t *frames, unsigned n,
+                     bool write, bool polled)
+{
+    if (n == 0 || n > ATA_MAX_PAGES)
+        return -EINVAL;
+    struct io_buf io = {NULL, frames};
+    return request(d, lba, n * ATA_SECTORS_PER_PAGE, &io, write, polled);
+}
+
+int ata_read_frames(struct ata_drive *d, uint64_t lba, const uint32_t *frames, unsigned n)
+{
+    return frames_io(d, lba, frames, n, false, false);
+}
+
+int ata_write_frames(struct ata_drive *d, uint64_t lba, const uint32_t *frames, unsigned n)
+{
+    return frames_io(d, lba, frames, n, true, false);
+}
+
+int ata_write_frames_polled(struct ata_drive *d, uint64_t lba, const uint32_t *frames,
+                            unsigned n)
+{
+    return frames_io(d, lba, frames, n, true, true);
 }

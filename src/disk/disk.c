@@ -138,9 +138,10 @@ void disk_print(void)
             continue;
         }
         kprintf("%s  disk   \"%s\" %llu MiB (%llu sectors, %s, %u per interrupt); %u pages read, "
-                "%u written, %u retries, %u failed\n",
+                "%u written in %u requests (%u by DMA), %u retries, %u failed\n",
                 d->name, d->model, d->sectors >> 11, d->sectors, d->lba48 ? "LBA48" : "LBA28",
-                d->multiple, d->reads, d->writes, d->retries, d->errors);
+                d->multiple, d->reads, d->writes, d->requests, d->dma_requests, d->retries,
+                d->errors);
         if (!has_table[i]) {
             mbr_describe_table(&tables[i], line, sizeof line);
             kprintf("      %s\n", line);

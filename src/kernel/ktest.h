@@ -34,8 +34,10 @@
     X(swapcheck)                                                                                   \
     X(swap_read_error)                                                                             \
     X(kill_midfault)                                                                               \
+    X(swap_readahead)                                                                              \
     X(swapcount)                                                                                   \
     X(ata_rw)                                                                                      \
+    X(ata_frames)                                                                                  \
     X(ata_lba48)                                                                                   \
     X(ata_eio)
 

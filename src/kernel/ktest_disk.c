@@ -8,6 +8,9 @@
 #include "kernel/console.h"
 #include "kernel/errno.h"
 #include "kernel/ktest.h"
+#include "mem/highmem.h"
+#include "mem/layout.h"
+#include "mem/pmm.h"
 
 static uint8_t out[4096] __attribute__((aligned(4)));
 static uint8_t in[4096] __attribute__((aligned(4)));
@@ -55,6 +58,98 @@ void ktest_ata_rw(void)
                 "a request past the end of the disk: -EINVAL");
 }
 
+/* The page a slot gets in ktest_ata_frames, in the frame at pa. */
+static void fill_frame(uint32_t pa, uint32_t slot)
+{
+    uint32_t *w = kmap(pa);
+    for (uint32_t i = 0; i < PAGE_SIZE / 4; i++)
+        w[i] = slot * 2654435761u ^ i * 40503u;
+    kunmap(w);
+}
+
+static bool frame_holds(uint32_t pa, uint32_t slot)
+{
+    uint32_t *w = kmap(pa), wrong = 0;
+    for (uint32_t i = 0; i < PAGE_SIZE / 4; i++)
+        wrong += w[i] != (slot * 2654435761u ^ i * 40503u);
+    kunmap(w);
+    return wrong == 0;
+}
+
+/* Moves every slot of the swap area in runs, n pages per request with n
+ * going round 1..ATA_MAX_PAGES (upwards to write, downwards to read). The
+ * pages of a run are in frames[0..n). Counts the requests and the pages
+ * that came back wrong. */
+static void move_runs(struct swap_area *sw, const uint32_t *frames, bool write,
+                      uint32_t *requests, uint32_t *bad_io, uint32_t *wrong)
+{
+    uint32_t slots = sw->hdr.last_page, slot = 1, len = write ? 1 : ATA_MAX_PAGES;
+    while (slot <= slots) {
+        uint32_t n = len < slots - slot + 1 ? len : slots - slot + 1;
+        for (uint32_t k = 0; k < n; k++) {
+            if (write)
+                fill_frame(frames[k], slot + k);
+            else
+                frame_zero(frames[k]);
+        }
+        uint32_t lba = disk_swap_slot_lba(slot);
+        int rc = write ? ata_write_frames(sw->drive, lba, frames, n)
+                       : ata_read_frames(sw->drive, lba, frames, n);
+        *bad_io += rc != 0;
+        (*requests)++;
+        for (uint32_t k = 0; !write && k < n; k++)
+            *wrong += !frame_holds(frames[k], slot + k);
+        slot += n;
+        /* 1, 2, ..., 32, 1, ... to write; 32, 31, ..., 1, 32, ... to read */
+        len = write ? len % ATA_MAX_PAGES + 1 : (len == 1 ? ATA_MAX_PAGES : len - 1);
+    }
+}
+
+/* Runs of pages in one request each, by DMA (by PIO with ata=pio): every
+ * slot of the swap area written in runs of 1 to 32 pages and read back in
+ * runs of other lengths. The frames of a run are scattered: taken every
+ * other one, in descending order, half of them from HighMem when the
+ * machine has it, so no two are adjacent and each PRD entry (or kmap) takes
+ * its frame as it is. By DMA, a read request costs one interrupt. */
+void ktest_ata_frames(void)
+{
+    struct swap_area *sw = disk_swap();
+    if (!ktest_check(sw->on, "a swap area to write over"))
+        return;
+    uint32_t taken[2 * ATA_MAX_PAGES], frames[ATA_MAX_PAGES], high = 0;
+    for (uint32_t i = 0; i < 2 * ATA_MAX_PAGES; i++) {
+        taken[i] = i % 4 < 2 ? pmm_alloc(0, PMM_HIGHMEM) : 0;
+        if (!taken[i])
+            taken[i] = pmm_alloc(0, PMM_NORMAL);
+    }
+    uint32_t adjacent = 0;
+    for (uint32_t i = 0; i < ATA_MAX_PAGES; i++) {
+        frames[i] = taken[2 * ATA_MAX_PAGES - 1 - 2 * i];
+        high += frames[i] >= DIRECT_MAP_SIZE;
+        adjacent += i > 0 && frames[i] == frames[i - 1] + PAGE_SIZE;
+    }
+    ktest_check(adjacent == 0, "frames 0x%08x, 0x%08x, ...: none follows the one before (%u in "
+                               "HighMem)",
+                frames[0], frames[1], high);
+    bool dma = ata_dma_on();
+    uint32_t dma_before = sw->drive->dma_requests, writes = 0, reads = 0, bad_io = 0, wrong = 0;
+    move_runs(sw, frames, true, &writes, &bad_io, &wrong);
+    uint32_t irqs = ata_irq_count();
+    move_runs(sw, frames, false, &reads, &bad_io, &wrong);
+    irqs = ata_irq_count() - irqs;
+    ktest_check(bad_io == 0 && wrong == 0,
+                "%u slots written in %u requests and read back in %u: %u I/O errors, %u pages "
+                "wrong",
+                sw->hdr.last_page, writes, reads, bad_io, wrong);
+    uint32_t want = dma ? reads : sw->hdr.last_page * ATA_SECTORS_PER_PAGE / sw->drive->multiple;
+    ktest_check(irqs == want, "%s: %u interrupts for the reads (want %u)", dma ? "DMA" : "PIO",
+                irqs, want);
+    ktest_check(sw->drive->dma_requests - dma_before == (dma ? writes + reads : 0),
+                "%u requests by DMA", sw->drive->dma_requests - dma_before);
+    for (uint32_t i = 0; i < 2 * ATA_MAX_PAGES; i++)
+        pmm_free(taken[i], 0);
+}
+
 /* A disk larger than 128 GiB: sectors past 2^28 need the LBA48 commands. */
 void ktest_ata_lba48(void)
 {
@@ -93,4 +188,18 @@ void ktest_ata_eio(void)
                     ata_read_page(sw->drive, disk_swap_slot_lba(11), in) == 0 &&
                     memcmp(in, out, sizeof in) == 0,
                 "and writes still work");
+    /* The resets reached both drives of the channel. hdb, if there is one,
+     * must still move as many sectors per interrupt as the driver asks:
+     * otherwise a run of two pages by PIO waits for an interrupt that the
+     * drive never raises, times out and is retried. */
+    struct ata_drive *other = ata_find("hdb");
+    if (!other)
+        return;
+    uint32_t f[2] = {pmm_alloc(0, PMM_NORMAL), pmm_alloc(0, PMM_NORMAL)};
+    uint32_t retries = other->retries;
+    ktest_check(ata_read_frames(other, 0, f, 2) == 0 && other->retries == retries,
+                "hdb reads a run of two pages at once after the resets (%u retries)",
+                other->retries - retries);
+    pmm_free(f[0], 0);
+    pmm_free(f[1], 0);
 }

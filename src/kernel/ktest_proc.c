@@ -347,6 +347,52 @@ void ktest_kill_midfault(void)
                 swap_slots_in_use());
 }
 
+/* Read-ahead under memory pressure, at -m 16 with no budget: two copies
+ * of swapfill each write 8 MiB, hold them a second and read them back, so
+ * together they swap, reading ahead slots that belong to each other as
+ * often as to themselves. A first round starts kswapd and lets the kernel's
+ * own tables grow to what two swapping processes need. In the second, a
+ * forking program runs too and one swapfill is killed halfway. The data
+ * must come back right, pages must have been read ahead and used, and once
+ * all have exited no frame or slot may be left behind: a page read ahead
+ * for a slot whose last entry went is let go. */
+void ktest_swap_readahead(void)
+{
+    static char argv[3][USER_ARG_LEN] = {"swapfill", "8", "1000"};
+    if (!ktest_check(disk_swap()->on, "a swap area"))
+        return;
+    int a = process_spawn("swapfill", 3, argv), b = process_spawn("swapfill", 3, argv);
+    expect_exit(a, "swapfill", 0);
+    expect_exit(b, "swapfill", 0);
+    uint32_t before = frames_in_use();
+    const struct swap_stats *st = swap_stats();
+    uint32_t ra = st->swap_ra, hit = st->swap_ra_hit, miss = st->swap_ra_miss;
+    a = process_spawn("swapfill", 3, argv);
+    b = process_spawn("swapfill", 3, argv);
+    int c = spawn("forkmany", "8");
+    /* b dies halfway through reading its pages back, 200 pages after the
+     * most it had in swap: the pages read ahead for its next faults are
+     * never used, and must be let go. */
+    struct process *pb = process_find(b);
+    for (uint32_t peak = 0, resident, swapped; pb->mm; process_sleep(5)) {
+        mm_count_pages(pb->mm, &resident, &swapped);
+        peak = swapped > peak ? swapped : peak;
+        if (swapped + 200 < peak)
+            break;
+    }
+    process_kill(b, EXIT_KILLED_KILL);
+    expect_exit(a, "swapfill", 0);
+    expect_exit(b, "swapfill", EXIT_KILLED_KILL);
+    expect_exit(c, "forkmany", 0);
+    ktest_check(st->swap_ra > ra && st->swap_ra_hit > hit && st->swap_ra_miss > miss,
+                "%u pages read ahead: %u used by a fault, %u let go", st->swap_ra - ra,
+                st->swap_ra_hit - hit, st->swap_ra_miss - miss);
+    uint32_t after = frames_in_use();
+    ktest_check(after == before, "no frame leaked: %u in use before, %u after", before, after);
+    ktest_check(swap_slots_in_use() == 0, "every slot is free again (%u in use)",
+                swap_slots_in_use());
+}
+
 /* Exact counts, as ucore's check_swap does: 4 frames, a fixed string of
  * references to 5 pages of an address space of the test's own, and the
  * hardware's accessed bit set by hand at each reference. The expected

@@ -24,7 +24,7 @@ static const char *const break_points[] = {
 static const char *const kheap_modes[] = {"debug", "fast", NULL};
 static const char *const on_off[] = {"on", "off", NULL};
 static const char *const evict_policies[] = {"lru", "clock", "fifo", NULL};
-static const char *const ata_modes[] = {"multiple", "single", NULL};
+static const char *const ata_modes[] = {"dma", "pio", "single", NULL};
 
 enum {
     OPT_TEST,
@@ -40,7 +40,9 @@ enum {
     OPT_SWAPCHECK,
     OPT_WATERMARKS,
     OPT_FASTPAGE,
-    OPT_ATA
+    OPT_ATA,
+    OPT_CLUSTER,
+    OPT_READAHEAD
 };
 static struct cmdline_opt options[] = {
     [OPT_TEST] = {.key = "test", .choices = ktest_names, .help = "run an in-kernel test scenario"},
@@ -73,7 +75,12 @@ static struct cmdline_opt options[] = {
                       .help = "zero and copy pages a word at a time (default on)"},
     [OPT_ATA] = {.key = "ata",
                  .choices = ata_modes,
-                 .help = "sectors per disk interrupt: multiple (8, default) or single"},
+                 .help = "how the disk moves data: dma (default, PIO without a controller), "
+                         "pio (8 sectors per interrupt) or single (1)"},
+    [OPT_CLUSTER] = {.key = "cluster",
+                     .help = "pages written to swap per request, 1 to 32 (default 32)"},
+    [OPT_READAHEAD] = {.key = "readahead",
+                       .help = "swap read-ahead: windows of 2^N pages, N 0 (off) to 5 (default 3)"},
 };
 #define NOPTIONS (sizeof options / sizeof options[0])
 
@@ -184,9 +191,11 @@ bool params_hot(void)
     return !options[OPT_HOT].set || strcmp(options[OPT_HOT].value, "on") == 0;
 }
 
-bool params_ata_multiple(void)
+enum ata_mode params_ata_mode(void)
 {
-    return !options[OPT_ATA].set || strcmp(options[OPT_ATA].value, "multiple") == 0;
+    if (!options[OPT_ATA].set || strcmp(options[OPT_ATA].value, "dma") == 0)
+        return ATA_MODE_DMA;
+    return strcmp(options[OPT_ATA].value, "pio") == 0 ? ATA_MODE_PIO : ATA_MODE_SINGLE;
 }
 
 bool params_fastpage(void)
@@ -274,4 +283,29 @@ bool params_watermarks(uint32_t *min, uint32_t *low, uint32_t *high)
     *low = w[1];
     *high = w[2];
     return true;
+}
+
+/* The number option o, from lo to hi, or def (saying so if malformed). */
+static uint32_t number_in(int o, uint32_t lo, uint32_t hi, uint32_t def)
+{
+    if (!options[o].set)
+        return def;
+    uint32_t n = 0;
+    const char *s = options[o].value;
+    if (!parse_count(&s, &n) || *s || n < lo || n > hi) {
+        kprintf("%s=%s: not a number from %u to %u: %u\n", options[o].key, options[o].value, lo,
+                hi, def);
+        return def;
+    }
+    return n;
+}
+
+uint32_t params_cluster(void)
+{
+    return number_in(OPT_CLUSTER, 1, 32, 32);
+}
+
+uint32_t params_readahead(void)
+{
+    return number_in(OPT_READAHEAD, 0, 5, 3);
 }

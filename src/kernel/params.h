@@ -12,6 +12,10 @@
  *   watermarks=MIN,LOW,HIGH  free pages at which reclaim starts and stops
  *   swapcheck=on|off  checksum each page written to swap, check it when read back
  *   hot=on|off      the hot-frame cache in front of the buddy lists (default on)
+ *   fastpage=on|off zero and copy pages a word at a time (default on)
+ *   ata=dma|pio|single  how the disk moves data (default dma)
+ *   cluster=N       pages per swap-out request (default 32)
+ *   readahead=N     swap read-ahead window of 2^N pages (default 3)
  */
 #ifndef KERNEL_PARAMS_H
 #define KERNEL_PARAMS_H
@@ -43,9 +47,11 @@ bool params_hot(void);
 /* False only with fastpage=off: whole pages are then zeroed and copied by
  * the byte loops of memset and memcpy (src/mem/page_ops.c). */
 bool params_fastpage(void);
-/* False only with ata=single: the disk driver then moves one sector per
- * interrupt instead of using READ/WRITE MULTIPLE (src/disk/ata.c). */
-bool params_ata_multiple(void);
+/* ata=: how the disk driver moves data (src/disk/ata.c). DMA by the PCI
+ * controller when there is one (else as PIO); PIO with READ/WRITE MULTIPLE,
+ * 8 sectors per interrupt; PIO one sector per interrupt. */
+enum ata_mode { ATA_MODE_DMA, ATA_MODE_PIO, ATA_MODE_SINGLE };
+enum ata_mode params_ata_mode(void);
 /* The evict= policy (LRU_TWO_LIST by default). */
 enum lru_policy params_evict(void);
 /* userpages=: the budget of user pages in memory, 0 for none. At least
@@ -59,6 +65,13 @@ bool params_swapcheck(void);
  * formed (0 < MIN <= LOW <= HIGH); false, saying why if malformed, to keep
  * the defaults. */
 bool params_watermarks(uint32_t *min, uint32_t *low, uint32_t *high);
+/* cluster=: the most pages reclaim writes to adjacent slots in one disk
+ * request (1 to 32, default 32: Linux's SWAP_CLUSTER_MAX). */
+uint32_t params_cluster(void);
+/* readahead=N: a swap-in reads the in-use slots around its own within an
+ * aligned window of 2^N slots (Linux's page-cluster); 0 for none, up to 5
+ * (32 pages, a request's most), default 3. */
+uint32_t params_readahead(void);
 /* True if break= names point. */
 bool params_break_at(const char *point);
 

@@ -71,6 +71,11 @@ struct swap_stats {
     uint32_t evicted;                   /* pages evicted (written, or dropped clean) */
     uint32_t write_errors, read_errors;
     uint32_t swapcheck_errors;          /* swapcheck=on: pages that came back changed */
+    uint32_t swpout_requests;           /* disk requests that wrote pages (pswpout of them) */
+    uint32_t swpin_requests;            /* disk requests that read pages (pswpin of them) */
+    uint32_t swap_ra;                   /* pages read ahead (in pswpin) */
+    uint32_t swap_ra_hit;               /* of those, asked for by a fault */
+    uint32_t swap_ra_miss;              /* of those, let go unused */
 };
 const struct swap_stats *swap_stats(void);
 /* Prints the counters (the shell's vmstat) and the lists' counters. */

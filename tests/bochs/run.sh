@@ -223,3 +223,22 @@ swapout_case() {
     report "$name" "$log" "${why[@]}"
 }
 swapout_case
+
+# Bus-master DMA on Bochs's own PIIX IDE controller: test=ata_frames writes
+# every slot of the swap area in runs of up to 32 pages and reads them back
+# (src/kernel/ktest_disk.c), then powers off. The swapout case above swaps
+# by DMA too.
+dma_case() {
+    local name=dma log=$logs/dma.log serial=$logs/dma.serial why=() re
+    printf 'c\nq\n' > "$logs/dma.rc"
+    BOCHS_TIMEOUT=90 "$top/scripts/bochs-inspect.sh" "test=ata_frames" "$logs/dma.rc" > "$log" 2>&1
+    tr -d '\r' < "$top/build/bochs-inspect-serial.log" > "$serial"
+    for re in '^ata: PCI IDE controller 8086:7010 at 0:1\.1, bus-master registers at 0x[0-9a-f]+$' \
+        '^ok [0-9]+ - [0-9]+ slots written in [0-9]+ requests and read back in [0-9]+: 0 I/O errors, 0 pages wrong$' \
+        '^ok [0-9]+ - DMA: ([0-9]+) interrupts for the reads \(want \1\)$' \
+        "^ktest: 'ata_frames' done: 5 ok, 0 not ok$"; do
+        grep -Eq -- "$re" "$serial" || why+=("missing in the serial log: $re")
+    done
+    report "$name" "$log" "${why[@]}"
+}
+dma_case

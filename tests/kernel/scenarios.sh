@@ -13,7 +13,7 @@ make_disk() {
 make_disk std.img --size 32 --swap 16 --label pagoda-swap --uuid 0a1b2c3d-0000-4000-8000-00000000cafe
 make_disk small.img --size 4 --swap 1
 make_disk swap64.img --size 80 --swap 64 --label pagoda-swap64
-make_disk eio.img --size 32 --swap 16   # ata-eio and the swap error scenarios use it, without a snapshot (see there)
+make_disk eio.img --size 32 --swap 16   # copied for ata-eio and the swap error scenarios (eio_disk)
 make_disk noswap.img --size 32 --swap 8 --second 8 --no-mkswap
 make_disk notable.img --size 32 --no-table
 if [ ! -f "$disks/wiped.img" ]; then
@@ -25,6 +25,15 @@ fi
 # snapshot=on: writes go to a temporary overlay, so scenarios running at the
 # same time can share an image and no run changes it for the next.
 disk() { echo "-drive file=$disks/$1,format=raw,if=ide,index=$2,snapshot=on"; }
+# eio_disk NAME RULES: hda is a fresh copy of eio.img for scenario NAME,
+# behind QEMU's blkdebug with the error rules in tests/kernel/RULES. Not in
+# snapshot mode: an overlay would copy whole 64 KiB clusters on a write,
+# reading the poisoned sector underneath. A copy each, so that scenarios
+# running side by side never share the image.
+eio_disk() {
+    cp "$disks/eio.img" "$disks/eio-$1.img"
+    echo "-drive file=blkdebug:tests/kernel/$2:$disks/eio-$1.img,format=raw,if=ide,index=0"
+}
 
 # A clean boot by QEMU's Multiboot loader: the in-kernel checks of what boot
 # set up, serial input included (the harness types "ping").
@@ -61,7 +70,7 @@ scenario multiboot --boot kernel --args "test=multiboot" \
 
 # Bad command lines are reported, not ignored.
 scenario cmdline-errors --boot kernel --args "frobnicate=1 test=multiboot break=nowhere loose" \
-    --expect "^cmdline: 'frobnicate=1': unknown option \(known options: test= break= kheap= swap= cow= lazy= stack= hot= evict= userpages= swapcheck= watermarks= fastpage= ata=\)" \
+    --expect "^cmdline: 'frobnicate=1': unknown option \(known options: test= break= kheap= swap= cow= lazy= stack= hot= evict= userpages= swapcheck= watermarks= fastpage= ata= cluster= readahead=\)" \
     --expect "^cmdline: 'break=nowhere': value not allowed \(break= takes: gdt, pmm, paging, panic, switch, ata, cow, swapout, swapin\)" \
     --expect "^cmdline: 'loose': not in key=value form" \
     --expect "^ktest: 'multiboot' done"
@@ -406,7 +415,7 @@ scenario swap-parallel --args "userpages=64" --qemu "-m 32 $(disk std.img 0)" --
     --expect '^pageparallel: 0 of 4 failed$' --count '2 ^memcheck: clean'
 # A process waiting for a swap-in lets others run: the counting child runs
 # during most of the parent's 1024 reads (with the disk polled, about 1%).
-scenario swap-wait --args "userpages=64" --qemu "-m 32 $(disk std.img 0),throttling.iops-read=2000" --timeout 60 \
+scenario swap-wait --args "userpages=64" --qemu "-m 32 $(disk std.img 0),throttling.iops-read=1000" --timeout 60 \
     --input $'run swapwait 4\nvmstat\nmemcheck\nswapon\npoweroff' "${swap_moved[@]}" \
     --expect '^swapwait: 4 MiB read back, 0 pages wrong; the counting child ran during [0-9]+ of 1024 reads$' \
     --expect '^pid 1 \(swapwait\) exited with status 0$' --expect '^memcheck: clean'
@@ -444,6 +453,13 @@ scenario swap-full --args "userpages=64" --qemu "-m 32 $(disk std.img 0)" --time
 scenario kill-midfault --args "test=kill_midfault" --qemu "-m 16 $(disk std.img 0)" --timeout 90 \
     --expect '^pid [0-9]+ \(swapfill\) will be killed when it leaves the kernel$' \
     --expect "^ktest: 'kill_midfault' done: 9 ok, 0 not ok"
+# Read-ahead under memory pressure: three programs swapping at once at
+# -m 16, one killed halfway; the data is right, read-ahead pages were used,
+# and nothing is left behind.
+scenario swap-readahead --args "test=swap_readahead" --qemu "-m 16 $(disk std.img 0)" --timeout 120 \
+    --count '3 ^swapfill: 8 MiB written and read back: 0 pages wrong$' \
+    --expect '^ok [0-9]+ - [0-9]+ pages read ahead: [0-9]+ used by a fault, [0-9]+ let go$' \
+    --expect "^ktest: 'swap_readahead' done: 10 ok, 0 not ok"
 scenario swap-ktest --args "test=swap userpages=64" --qemu "$(disk std.img 0)" \
     --expect "^ktest: 'swap' done: 4 ok, 0 not ok"
 # Exact counts for each policy on a fixed string over 5 pages in 4 frames,
@@ -457,10 +473,9 @@ done
 # its page comes back, and only its owner dies.
 # A swap-in read the disk refuses (blkdebug, once the test has flushed the
 # disk): only the process whose page it was dies, with a message; the other
-# finishes its check and the slot is never used again. The image is eio.img,
-# without a snapshot, as for ata-eio.
+# finishes its check and the slot is never used again.
 scenario swap-read-error --args "test=swap_read_error userpages=64" --timeout 60 --reject '^not ok' \
-    --qemu "-m 32 -drive file=blkdebug:tests/kernel/blkdebug-swap-read.conf:$disks/eio.img,format=raw,if=ide,index=0" \
+    --qemu "-m 32 $(eio_disk swap-read-error blkdebug-swap-read.conf)" \
     --expect '^ata: hda: giving up on the read of sector 2128 after 3 attempts: -EIO$' \
     --expect '^pid 1 \(swapfill\) killed: its page could not be read back from swap \(disk error\)$' \
     --expect '^swapfill: 1 MiB written and read back: 0 pages wrong$' \
@@ -508,7 +523,7 @@ scenario swapoff --args "userpages=64" --qemu "-m 32 $(disk std.img 0)" --timeou
 # the first is a write): the page stays in memory, the slot is marked bad
 # and never used again, another slot takes the page, nothing is lost.
 scenario swap-write-error --args "userpages=64" --timeout 90 \
-    --qemu "-m 32 -drive file=blkdebug:tests/kernel/blkdebug-read-error.conf:$disks/eio.img,format=raw,if=ide,index=0" \
+    --qemu "-m 32 $(eio_disk swap-write-error blkdebug-read-error.conf)" \
     --input $'run swapfill 2\nrun pagelinear\nswapon\nfree\npoweroff' \
     --expect '^ata: hda: giving up on the write of sector 2128 after 3 attempts: -EIO$' \
     --count '1 ^swap: writing slot 10 failed: it is marked bad$' \
@@ -517,6 +532,19 @@ scenario swap-write-error --args "userpages=64" --timeout 90 \
     --expect '^swap: 1 slots marked bad since boot \(disk errors\): never used again$' \
     --expect '^swap: hda1, .*, 0 in use;' \
     --expect '^Swap: +16376 +0 +16376$'
+# The same bad slot in the middle of a clustered write: kswapd writes 32
+# pages at a time at -m 16, and the run holding slot 10 fails. Its pages are
+# written again one by one to their own slots: only slot 10 is marked bad,
+# its page goes elsewhere, and every page comes back right.
+scenario swap-write-error-cluster --timeout 90 \
+    --qemu "-m 16 $(eio_disk swap-write-error-cluster blkdebug-read-error.conf)" \
+    --input $'run swapfill 12\nvmstat\nmemcheck\nfree\npoweroff' \
+    --expect '^swap: writing slots [0-9]+-[0-9]+ failed: writing them one at a time$' \
+    --count '1 ^swap: writing slot 10 failed: it is marked bad$' \
+    --expect '^swapfill: 12 MiB written and read back: 0 pages wrong$' \
+    --expect '^memcheck: clean' --expect '^Swap: +16376 +0 +16376$' \
+    --expect '^swpout_requests +[0-9]+$'
+
 # With swap off, the budget is a hard limit: a kill, not a hang.
 scenario swap-off-budget --args "userpages=64 swap=off" --qemu "-m 32 $(disk std.img 0)" --timeout 60 \
     --input $'run swapfill 1\npoweroff' \
@@ -596,9 +624,7 @@ scenario swap-bad-option --args "swap=sda1" --qemu "$(disk std.img 0)" --input '
     --expect '^swap: swap=sda1 is not of the form hdX,N \(e\.g\. swap=hda,1\): swap is off$'
 
 # The driver: every slot of a small swap area written and read back by
-# interrupt; LBA48 past the 28-bit limit; an injected I/O error. ata-eio has
-# an image of its own: a snapshot overlay would copy whole 64 KiB clusters on
-# a write, reading the poisoned sector underneath.
+# interrupt; LBA48 past the 28-bit limit; an injected I/O error (eio_disk).
 scenario ata-rw --args "test=ata_rw" --qemu "$(disk small.img 0)" --reject '^not ok' \
     --expect '^ok [0-9]+ - 8 sectors per interrupt: 255 IRQs for 255 page reads \(1 each\)$' \
     --expect "^ktest: 'ata_rw' done: 7 ok, 0 not ok"
@@ -607,14 +633,36 @@ scenario ata-rw --args "test=ata_rw" --qemu "$(disk small.img 0)" --reject '^not
 scenario ata-rw-single --args "test=ata_rw ata=single" --qemu "$(disk small.img 0)" --reject '^not ok' \
     --expect '^ok [0-9]+ - 1 sectors per interrupt: 2040 IRQs for 255 page reads \(8 each\)$' \
     --expect "^ktest: 'ata_rw' done: 7 ok, 0 not ok"
+# Runs of up to 32 pages per request, in scattered frames (HighMem ones
+# too, at -m 1200): by DMA, one interrupt per read request; by PIO
+# (ata=pio), one per 8 sectors.
+scenario ata-frames --args "test=ata_frames" --qemu "-m 1200 $(disk small.img 0)" --reject '^not ok' \
+    --expect '^ata: PCI IDE controller 8086:7010 at 0:1\.1, bus-master registers at 0x[0-9a-f]+$' \
+    --expect '^ok [0-9]+ - frames 0x[0-9a-f]{8}, 0x[0-9a-f]{8}, \.\.\.: none follows the one before \(16 in HighMem\)$' \
+    --expect '^ok [0-9]+ - 255 slots written in 23 requests and read back in 10: 0 I/O errors, 0 pages wrong$' \
+    --expect '^ok [0-9]+ - DMA: 10 interrupts for the reads \(want 10\)$' \
+    --expect '^ok [0-9]+ - 33 requests by DMA$' \
+    --expect "^ktest: 'ata_frames' done: 5 ok, 0 not ok"
+scenario ata-frames-pio --args "test=ata_frames ata=pio" --qemu "-m 1200 $(disk small.img 0)" --reject '^not ok' \
+    --expect '^ata: ata=pio: PIO only$' \
+    --expect '^ok [0-9]+ - PIO: 255 interrupts for the reads \(want 255\)$' \
+    --expect '^ok [0-9]+ - 0 requests by DMA$' \
+    --expect "^ktest: 'ata_frames' done: 5 ok, 0 not ok"
 scenario ata-lba48 --args "test=ata_lba48" --qemu "$(disk big.img 0)" --reject '^not ok' \
     --expect '^ata: hda: "QEMU HARDDISK" serial "QM00001", 419430400 sectors \(204800 MiB\), LBA48$' \
     --expect '^disk: hda: no MBR signature' --expect "^ktest: 'ata_lba48' done: 5 ok, 0 not ok"
 scenario ata-eio --args "test=ata_eio" --reject '^not ok' \
-    --qemu "-drive file=blkdebug:tests/kernel/blkdebug-read-error.conf:$disks/eio.img,format=raw,if=ide,index=0" \
+    --qemu "$(eio_disk ata-eio blkdebug-read-error.conf)" \
     --expect '^ata: hda: read of sector 2128 failed: status 0x41, error 0x04 \(command aborted\)$' \
     --expect '^ata: hda: giving up on the read of sector 2128 after 3 attempts: -EIO$' \
     --expect "^ktest: 'ata_eio' done: 5 ok, 0 not ok"
+
+# The same error by PIO with a second disk on the channel: the resets set
+# both drives' sectors per interrupt again, not only the failing one's.
+scenario ata-eio-pio --args "test=ata_eio ata=pio" --reject '^not ok' \
+    --qemu "$(eio_disk ata-eio-pio blkdebug-read-error.conf) $(disk small.img 1)" \
+    --expect '^ok [0-9]+ - hdb reads a run of two pages at once after the resets \(0 retries\)$' \
+    --expect "^ktest: 'ata_eio' done: 6 ok, 0 not ok"
 
 # Ctrl-C ends a foreground program; the shell takes commands again.
 scenario shell-ctrl-c --timeout 30 --input $'run spin\n\x03run orphans\nps\nrun stackoverflow\nvmstat\npoweroff' \
