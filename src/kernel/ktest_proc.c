@@ -347,32 +347,33 @@ void ktest_kill_midfault(void)
                 swap_slots_in_use());
 }
 
-/* Read-ahead under memory pressure, at -m 16 with no budget: two copies
- * of swapfill each write 8 MiB, hold them a second and read them back, so
- * together they swap, reading ahead slots that belong to each other as
- * often as to themselves. A first round starts kswapd and lets the kernel's
- * own tables grow to what two swapping processes need. In the second, a
- * forking program runs too and one swapfill is killed halfway. The data
- * must come back right, pages must have been read ahead and used, and once
- * all have exited no frame or slot may be left behind: a page read ahead
- * for a slot whose last entry went is let go. */
+/* Read-ahead under memory pressure, at -m 16 with no budget (about 12 MiB
+ * for processes): swapfill 4 and swapfill 12 each write their mebibytes,
+ * hold them a second and read them back, so the larger one always swaps,
+ * and reads ahead slots of either. A first round starts kswapd and lets
+ * the kernel's own tables grow to what two swapping processes need. In the
+ * second, a forking program runs too, and the larger swapfill is killed
+ * halfway through reading its pages back. The data must come back right,
+ * pages must have been read ahead, used and let go, and once all have
+ * exited no frame or slot may be left behind: a page read ahead for a slot
+ * whose last entry went is dropped. */
 void ktest_swap_readahead(void)
 {
-    static char argv[3][USER_ARG_LEN] = {"swapfill", "8", "1000"};
+    static char small[3][USER_ARG_LEN] = {"swapfill", "4", "1000"};
+    static char large[3][USER_ARG_LEN] = {"swapfill", "12", "1000"};
     if (!ktest_check(disk_swap()->on, "a swap area"))
         return;
-    int a = process_spawn("swapfill", 3, argv), b = process_spawn("swapfill", 3, argv);
+    int a = process_spawn("swapfill", 3, small), b = process_spawn("swapfill", 3, large);
     expect_exit(a, "swapfill", 0);
     expect_exit(b, "swapfill", 0);
     uint32_t before = frames_in_use();
     const struct swap_stats *st = swap_stats();
     uint32_t ra = st->swap_ra, hit = st->swap_ra_hit, miss = st->swap_ra_miss;
-    a = process_spawn("swapfill", 3, argv);
-    b = process_spawn("swapfill", 3, argv);
+    a = process_spawn("swapfill", 3, small);
+    b = process_spawn("swapfill", 3, large);
     int c = spawn("forkmany", "8");
-    /* b dies halfway through reading its pages back, 200 pages after the
-     * most it had in swap: the pages read ahead for its next faults are
-     * never used, and must be let go. */
+    /* b dies 200 pages after the most it had in swap: the pages read ahead
+     * for its next faults are never used, and must be let go. */
     struct process *pb = process_find(b);
     for (uint32_t peak = 0, resident, swapped; pb->mm; process_sleep(5)) {
         mm_count_pages(pb->mm, &resident, &swapped);
