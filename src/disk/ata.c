@@ -494,15 +494,21 @@ static int pio_transfer(struct ata_drive *d, uint64_t lba, unsigned count,
 }
 
 /* Waits until the controller's interrupt bit says the DMA command ended.
- * An interrupt left over from an earlier command may wake wait_drive(),
- * but it does not set that bit: the wait goes on. The drive's status, or
- * -1 on a timeout. */
+ * An interrupt left over from an earlier command may wake the waiter, but
+ * it does not set that bit: the wait goes on. The drive's status, or -1 on
+ * a timeout. (Not wait_drive(): after a wake-up it polls BSY, which a real
+ * drive may hold for the whole transfer.) */
 static int dma_wait(struct channel *c, int channel, bool polled)
 {
     if (!polled && use_irqs && sched_started()) {
-        while (!(ata_dma_status(channel) & ATA_DMA_IRQ))
-            if (wait_drive(c, false) < 0)
+        while (!(ata_dma_status(channel) & ATA_DMA_IRQ)) {
+            c->irq_fired = false;
+            c->waiter = current();
+            bool woken = process_block(TIMEOUT_MS);
+            c->waiter = NULL;
+            if (!woken && !(ata_dma_status(channel) & ATA_DMA_IRQ))
                 return -1;
+        }
     } else {
         for (uint32_t i = 0; !(ata_dma_status(channel) & ATA_DMA_IRQ); i++)
             if (i == TIMEOUT_MS * 1000)
@@ -548,17 +554,6 @@ static int dma_transfer(struct ata_drive *d, uint64_t lba, unsigned count,
     return st;
 }
 
-/* One attempt, by DMA when the pages are frames and DMA is on. */
-static int transfer(struct ata_drive *d, uint64_t lba, unsigned count, const struct io_buf *io,
-                    bool write, bool polled)
-{
-    if (io->frames && dma_on) {
-        d->dma_requests++;
-        return dma_transfer(d, lba, count, io->frames, write, polled);
-    }
-    return pio_transfer(d, lba, count, io, write, polled);
-}
-
 bool ata_wait_idle(struct ata_drive *d)
 {
     struct channel *c = &channels[d->channel];
@@ -602,8 +597,12 @@ static int request(struct ata_drive *d, uint64_t lba, unsigned count, const stru
     const char *what = write ? "write" : "read";
     int rc = -EIO;
     for (int attempt = 1; attempt <= ATA_RETRIES; attempt++) {
-        int st = transfer(d, lba, count, io, write, polled);
+        /* By DMA when the pages are frames and DMA is on. */
+        bool dma = io->frames && dma_on;
+        int st = dma ? dma_transfer(d, lba, count, io->frames, write, polled)
+                     : pio_transfer(d, lba, count, io, write, polled);
         if (st == 0) {
+            d->dma_requests += dma;
             rc = 0;
             break;
         }

@@ -16,7 +16,13 @@
  *
  * A request: build the table, load its address and the direction, give the
  * drive READ DMA or WRITE DMA (ata.c), set start. The drive interrupts when
- * all the data has moved; then clear start. */
+ * all the data has moved; then clear start.
+ *
+ * What the driver leaves to the firmware (QEMU's and Bochs's BIOS do it):
+ * the controller in compatibility mode, at the legacy ports 0x1F0/0x170
+ * and IRQs 14/15, and a DMA transfer mode chosen on each drive (SET
+ * FEATURES). It does not check IDENTIFY's DMA words either; a drive that
+ * cannot do DMA fails the command, and the driver retries and reports. */
 #include "disk/ata_dma.h"
 
 #include "kernel/console.h"
@@ -30,6 +36,8 @@
 
 #define BM_START    0x01
 #define BM_TOMEMORY 0x08
+
+#define BM_DRIVES_CAPABLE 0x60 /* status bits 5 and 6: drive 0, 1 can do DMA */
 
 #define PCI_COMMAND_IO     0x01 /* in the command register, offset 0x04 */
 #define PCI_COMMAND_MASTER 0x04
@@ -77,6 +85,15 @@ static uint16_t reg(int channel, int r)
     return (uint16_t)(bm_base + 8 * channel + r);
 }
 
+/* Clears the error and interrupt bits (by writing 1s to them), keeping
+ * bits 5 and 6, which say the drives can do DMA: writing 0 there would
+ * clear them. */
+static void clear_status(int channel)
+{
+    uint8_t st = inb(reg(channel, BM_STATUS));
+    outb(reg(channel, BM_STATUS), (st & BM_DRIVES_CAPABLE) | ATA_DMA_ERROR | ATA_DMA_IRQ);
+}
+
 void ata_dma_setup(int channel, const uint32_t *frames, unsigned n, bool to_memory)
 {
     for (unsigned i = 0; i < n; i++)
@@ -85,7 +102,7 @@ void ata_dma_setup(int channel, const uint32_t *frames, unsigned n, bool to_memo
     outb(reg(channel, BM_COMMAND), 0);
     outl(reg(channel, BM_PRDT), (uint32_t)VIRT_TO_PHYS(tables[channel]));
     outb(reg(channel, BM_COMMAND), to_memory ? BM_TOMEMORY : 0);
-    outb(reg(channel, BM_STATUS), ATA_DMA_ERROR | ATA_DMA_IRQ); /* clears both */
+    clear_status(channel);
 }
 
 void ata_dma_start(int channel)
@@ -102,6 +119,6 @@ uint8_t ata_dma_stop(int channel)
 {
     outb(reg(channel, BM_COMMAND), inb(reg(channel, BM_COMMAND)) & ~BM_START);
     uint8_t st = inb(reg(channel, BM_STATUS));
-    outb(reg(channel, BM_STATUS), ATA_DMA_ERROR | ATA_DMA_IRQ);
+    clear_status(channel);
     return st;
 }

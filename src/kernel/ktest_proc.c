@@ -382,9 +382,11 @@ void ktest_swap_readahead(void)
             break;
     }
     process_kill(b, EXIT_KILLED_KILL);
+    ktest_check(process_memcheck() == 0, "memcheck is clean just after the kill");
     expect_exit(a, "swapfill", 0);
     expect_exit(b, "swapfill", EXIT_KILLED_KILL);
     expect_exit(c, "forkmany", 0);
+    ktest_check(process_memcheck() == 0, "memcheck is clean once all have exited");
     ktest_check(st->swap_ra > ra && st->swap_ra_hit > hit && st->swap_ra_miss > miss,
                 "%u pages read ahead: %u used by a fault, %u let go", st->swap_ra - ra,
                 st->swap_ra_hit - hit, st->swap_ra_miss - miss);

@@ -219,6 +219,15 @@ static void cow_break(struct mm *mm, const char *when, uint32_t va)
     bochs_magic_break();
 }
 
+/* True if mm is still an address space in use. */
+static bool mm_listed(const struct mm *mm)
+{
+    for (struct mm *m = all_mms; m; m = m->next)
+        if (m == mm)
+            return true;
+    return false;
+}
+
 /* Brings back the page whose entry e says it is in swap. It comes back
  * read-only and copy-on-write: other processes may still have the same
  * slot and will share the frame, and a write must end the frame's place in
@@ -229,8 +238,15 @@ static int map_from_swap(struct mm *mm, uint32_t va, pte_t e)
     uint32_t pa = swap_in(e, va, &err);
     if (!pa)
         return err;
-    /* swap_in may have slept on the disk. If the entry changed meanwhile
-     * (swapoff brought the page in for us), the fault is over. */
+    /* swap_in may have slept on the disk, and others ran. If this is
+     * swapoff working for another process (mm_swap_in_all) and that
+     * process exited meanwhile, mm is gone: nothing of it may be touched.
+     * If the entry changed (swapoff brought the page in for us), the fault
+     * is over too. */
+    if (!mm_listed(mm)) {
+        pmm_page_put(pa);
+        return 0;
+    }
     pte_t *slot = vmm_pte(mm->pd, va, 0);
     if (!slot || *slot != e) {
         pmm_page_put(pa);
@@ -656,14 +672,6 @@ static void count_pages(struct mm *mm, const struct vma *v, uint32_t *resident, 
     }
 }
 
-/* True if mm is still an address space in use. */
-static bool mm_listed(const struct mm *mm)
-{
-    for (struct mm *m = all_mms; m; m = m->next)
-        if (m == mm)
-            return true;
-    return false;
-}
 
 int mm_swap_in_all(void)
 {

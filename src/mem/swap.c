@@ -272,12 +272,18 @@ static int slots_io(uint32_t first, const uint32_t *frames, uint32_t n, bool wri
     uint32_t lba = disk_swap_slot_lba(first);
     int rc;
     if (write) {
-        ata_wait_idle(drive); /* the polled write must not wait for the channel */
+        /* The victims are off the lists while they are written: nothing
+         * else may run meanwhile, so the polled write must find the channel
+         * free (evict()'s callers wait for it first). */
+        if (ata_wait_idle(drive))
+            panic("swap: the disk was busy when a write of victims began");
         rc = ata_write_frames_polled(drive, lba, frames, n);
-        stats.swpout_requests += rc == 0;
+        if (rc == 0)
+            stats.swpout_requests++;
     } else {
         rc = ata_read_frames(drive, lba, frames, n);
-        stats.swpin_requests += rc == 0;
+        if (rc == 0)
+            stats.swpin_requests++;
     }
     for (uint32_t i = 0; rc == 0 && sums && i < n; i++) {
         uint8_t *buf = kmap(frames[i]);
@@ -351,41 +357,70 @@ static void drop_readahead(uint32_t pfn)
     pmm_page_put(pfn << PAGE_SHIFT);
 }
 
+/* The page of frame pfn was written to slot: it joins the swap cache, and
+ * its entries become swap entries. */
+static void written(uint32_t pfn, uint32_t slot)
+{
+    stats.pswpout++;
+    cache_add(pfn, slot);
+    unmap_to_slot(pfn);
+}
+
+/* A run's write failed, and the disk does not say which of its sectors was
+ * bad: the page goes again alone to its own slot of the run. If that fails
+ * too, the slot is marked bad and the page tries other slots. True if the
+ * page went out. */
+static bool rewrite_alone(uint32_t pfn, uint32_t slot)
+{
+    uint32_t pa = pfn << PAGE_SHIFT;
+    if (slots_io(slot, &pa, 1, true) == 0) {
+        written(pfn, slot);
+        return true;
+    }
+    write_failed(slot);
+    if (!write_one(pfn))
+        return false;
+    unmap_to_slot(pfn);
+    return true;
+}
+
 /* Writes the n victims to runs of adjacent free slots, a run per request
  * (the slot map hands out runs: swap_map_alloc_run), and unmaps each page
- * written. If a run's write fails, which of its slots is bad is not known:
- * each page is written again alone to its own slot of the run, and only a
- * slot that fails again is marked bad (its page goes elsewhere). A victim
- * that could not be written goes back on the lists, whole, still mapped.
- * The number evicted. */
+ * written. A page of a run that failed is written again alone
+ * (rewrite_alone). A victim that could not be written goes back on the
+ * lists, whole, still mapped. The number evicted. */
 static uint32_t write_out(const uint32_t *victims, uint32_t n)
 {
     uint32_t done = 0, i = 0;
     while (i < n) {
-        uint32_t got, first = swap_map_alloc_run(&map, n - i, &got);
+        uint32_t got;
+        uint32_t first = swap_map_alloc_run(&map, n - i, &got);
         if (first == SWAP_MAP_NONE)
             break; /* swap is full */
         uint32_t frames[ATA_MAX_PAGES];
         for (uint32_t k = 0; k < got; k++)
             frames[k] = victims[i + k] << PAGE_SHIFT;
-        bool written = slots_io(first, frames, got, true) == 0;
-        if (!written && got > 1)
+        if (slots_io(first, frames, got, true) == 0) {
+            for (uint32_t k = 0; k < got; k++)
+                written(victims[i + k], first + k);
+            done += got;
+        } else if (got == 1) {
+            write_failed(first);
+            if (write_one(victims[i])) {
+                unmap_to_slot(victims[i]);
+                done++;
+            } else {
+                lru_add(&lru, victims[i]);
+            }
+        } else {
             kprintf("swap: writing slots %u-%u failed: writing them one at a time\n", first,
                     first + got - 1);
-        for (uint32_t k = 0; k < got; k++) {
-            uint32_t pfn = victims[i + k], slot = first + k;
-            if (!written && (got == 1 || slots_io(slot, &frames[k], 1, true) != 0)) {
-                write_failed(slot);
-                if (!write_one(pfn)) {
-                    lru_add(&lru, pfn);
-                    continue;
-                }
-            } else {
-                stats.pswpout++;
-                cache_add(pfn, slot);
+            for (uint32_t k = 0; k < got; k++) {
+                if (rewrite_alone(victims[i + k], first + k))
+                    done++;
+                else
+                    lru_add(&lru, victims[i + k]);
             }
-            unmap_to_slot(pfn);
-            done++;
         }
         sync_used();
         i += got;
@@ -398,17 +433,20 @@ static uint32_t write_out(const uint32_t *victims, uint32_t n)
 /* Evicts up to want pages (at most cluster=, params_cluster()) from the
  * victim end of the LRU lists. A page in the swap cache needs no write: its
  * slot holds it. A page read ahead and never used is simply dropped. The
- * others are written together (write_out). The number that went; 0 if
- * none could (swap is off or full, or nothing on the lists can go). */
+ * others, the victims, are written together (write_out), as many as there
+ * are free slots; once there are that many, only pages that need no slot
+ * are still taken. The number that went; 0 if none could (swap is off or
+ * full, or nothing on the lists can go). The caller has waited for the
+ * disk to be idle (ata_wait_idle): nothing runs until the victims are out. */
 static uint32_t evict(uint32_t want)
 {
     if (!swap_on)
         return 0;
     if (want > cluster)
         want = cluster;
-    uint32_t victims[ATA_MAX_PAGES], n = 0, done = 0;
-    for (uint32_t looked = 0, total = swap_nr_lru(); looked < total && n + done < want;
-         looked++) {
+    uint32_t victims[ATA_MAX_PAGES], n = 0, done = 0, slots = swap_map_nr_free(&map);
+    uint32_t total = swap_nr_lru();
+    for (uint32_t looked = 0; looked < total && n + done < want; looked++) {
         uint32_t pfn = lru_take_victim(&lru, referenced, NULL);
         if (pfn == LRU_NONE)
             break;
@@ -430,6 +468,10 @@ static uint32_t evict(uint32_t want)
             stats.swapcache_drop++; /* clean: the disk has it already */
             unmap_to_slot(pfn);
             done++;
+            continue;
+        }
+        if (n == slots) {
+            lru_add(&lru, pfn); /* no slot for it: look on for pages that need none */
             continue;
         }
         victims[n++] = pfn;
@@ -560,13 +602,39 @@ static bool worth_reading(uint32_t s)
 }
 
 /* A frame for a page read ahead: only out of memory that is free anyway
- * (above the min watermark, within the userpages= budget), never by
+ * (above the min watermark, and within the userpages= budget, counting the
+ * `taken` frames of this run, which join the lists later), never by
  * evicting. 0 if there is none. */
-static uint32_t readahead_frame(void)
+static uint32_t readahead_frame(uint32_t taken)
 {
-    if ((budget && swap_nr_lru() >= budget) || !swap_on || user_free() <= wmark_min)
+    if (!swap_on || (budget && swap_nr_lru() + taken >= budget) || user_free() <= wmark_min)
         return 0;
     return pmm_alloc(0, PMM_ANY);
+}
+
+/* The run of slots read with slot: it grows from slot to the left, then to
+ * the right, while the next slot is within [lo, hi), worth reading, and a
+ * frame is free for it. frame_of[s - lo] gets the frame of each slot s
+ * added. */
+static void grow_run(uint32_t slot, uint32_t lo, uint32_t hi, uint32_t *frame_of,
+                     uint32_t *first, uint32_t *last)
+{
+    uint32_t taken = 0;
+    *first = *last = slot;
+    for (int dir = -1; dir <= 1; dir += 2) {
+        uint32_t *end = dir < 0 ? first : last;
+        for (;;) {
+            uint32_t s = *end + (uint32_t)dir; /* below lo, it wraps past hi */
+            if (s < lo || s >= hi || !worth_reading(s))
+                break;
+            uint32_t frame = readahead_frame(taken);
+            if (!frame)
+                break;
+            frame_of[s - lo] = frame;
+            taken++;
+            *end = s;
+        }
+    }
 }
 
 /* Puts the frame for slot s in the swap cache, locked until its read ends.
@@ -584,29 +652,42 @@ static void cache_for_read(uint32_t pa, uint32_t s, bool ahead)
     cache_add(pfn, s);
 }
 
-static void unlock_read(uint32_t pfn)
+/* The read of slot s into the frame at pa is over, well (ok) or not: the
+ * frame is unlocked and those waiting for it wake. A page that could not be
+ * read is lost: its slot is marked bad (whoever faults on it dies, mm.c),
+ * and the frame goes. A page read ahead whose slot lost its last entry
+ * while the disk worked is not wanted any more. */
+static void read_done(uint32_t pa, uint32_t s, bool ahead, bool ok)
 {
-    uint32_t flags = irq_save();
+    uint32_t pfn = pa >> PAGE_SHIFT, flags = irq_save();
     pmm_page(pfn)->flags &= ~PG_LOCKED;
     process_wake_all(pmm_page(pfn));
     irq_restore(flags);
+    if (!ok) {
+        stats.read_errors++;
+        if (!swap_map_is_bad(&map, s))
+            swap_map_mark_bad(&map, s);
+        pmm_page(pfn)->flags &= ~PG_READAHEAD;
+        cache_forget(pfn);
+        pmm_page_put(pa);
+    } else if (ahead && swap_map_count(&map, s) == 1) {
+        drop_readahead(pfn);
+    }
 }
 
 /* Reads slot into the new frame at pa, and with it, in the same request,
  * the run of neighbours worth reading within the aligned window of
  * 2^readahead= slots around it (Linux's swap_cluster_readahead), as far as
- * free frames allow. pa, or 0 with *err -EIO. If the run cannot be read,
- * the neighbours are let go and slot is read alone. */
+ * free frames allow. If the run's read fails, the disk does not say which
+ * slot is bad: each page is read again alone, and only a slot that fails
+ * again is lost. pa, or 0 with *err -EIO. */
 static uint32_t read_in(uint32_t slot, uint32_t pa, int *err)
 {
     uint32_t window = 1u << readahead, lo = slot & ~(window - 1), hi = lo + window;
     uint32_t frame_of[ATA_MAX_PAGES] = {0}; /* indexed by slot - lo */
+    uint32_t first, last;
     frame_of[slot - lo] = pa;
-    uint32_t first = slot, last = slot, f;
-    while (first > lo && worth_reading(first - 1) && (f = readahead_frame()))
-        frame_of[--first - lo] = f;
-    while (last + 1 < hi && worth_reading(last + 1) && (f = readahead_frame()))
-        frame_of[++last - lo] = f;
+    grow_run(slot, lo, hi, frame_of, &first, &last);
     uint32_t n = last - first + 1;
     for (uint32_t s = first; s <= last; s++)
         cache_for_read(frame_of[s - lo], s, s != slot);
@@ -614,35 +695,21 @@ static uint32_t read_in(uint32_t slot, uint32_t pa, int *err)
      * watermark, kswapd makes room again while the disk reads. */
     if (n > 1 && user_free() < wmark_low)
         kswapd_wake();
-
-    int rc = slots_io(first, &frame_of[first - lo], n, false); /* sleeps: others run */
     stats.pgmajfault++;
+    bool run_read = slots_io(first, &frame_of[first - lo], n, false) == 0; /* sleeps */
+    bool wanted_read = false;
     for (uint32_t s = first; s <= last; s++) {
+        bool ok = run_read || (n > 1 && slots_io(s, &frame_of[s - lo], 1, false) == 0);
+        if (ok) {
+            stats.pswpin++;
+            if (s != slot)
+                stats.swap_ra++;
+        }
         if (s == slot)
-            continue;
-        uint32_t pfn = frame_of[s - lo] >> PAGE_SHIFT;
-        unlock_read(pfn);
-        /* Failed, or its last entry went while the disk worked: not wanted. */
-        if (rc < 0 || swap_map_count(&map, s) == 1)
-            drop_readahead(pfn);
+            wanted_read = ok;
+        read_done(frame_of[s - lo], s, s != slot, ok);
     }
-    if (rc == 0) {
-        stats.pswpin += n;
-        stats.swap_ra += n - 1;
-    } else if (n > 1) {
-        rc = slots_io(slot, &pa, 1, false);
-        stats.pswpin += rc == 0;
-    }
-    uint32_t pfn = pa >> PAGE_SHIFT;
-    unlock_read(pfn);
-    if (rc < 0) {
-        /* The page is lost: whoever faults on it dies (mm.c), and the slot
-         * is never handed out again once its last entry is gone. */
-        stats.read_errors++;
-        if (!swap_map_is_bad(&map, slot))
-            swap_map_mark_bad(&map, slot);
-        cache_forget(pfn);
-        pmm_page_put(pa);
+    if (!wanted_read) {
         *err = -EIO;
         return 0;
     }
@@ -883,7 +950,7 @@ int swap_off(void)
     }
     /* Every page is in memory; the cache's hold on the slots goes. */
     for (uint32_t s = 1; s < map.nslots; s++) {
-        if (cached[s] && (pmm_page(cached[s])->flags & PG_READAHEAD))
+        if (cached[s] && (pmm_page(cached[s])->flags & (PG_READAHEAD | PG_LOCKED)) == PG_READAHEAD)
             drop_readahead(cached[s]);
         else if (cached[s])
             cache_forget(cached[s]);
