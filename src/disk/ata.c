@@ -459,12 +459,6 @@ static int pio_transfer(struct ata_drive *d, uint64_t lba, unsigned count,
 {
     struct channel *c = &channels[d->channel];
     bool ext = d->lba48 && (lba + count > 0x0FFFFFFF);
-    uint32_t flags = irq_save();
-    c->irq_fired = false;
-    if (poll_not_busy(c, TIMEOUT_MS) < 0) {
-        irq_restore(flags);
-        return -1;
-    }
     issue(d, lba, count, ext, command_for(d, write, ext, false));
     int st = 0;
     for (unsigned s = 0; s < count; s += d->multiple) {
@@ -489,7 +483,6 @@ static int pio_transfer(struct ata_drive *d, uint64_t lba, unsigned count,
     }
     if (write && st == 0)
         st = finish_write(c, ext, polled, wait_drive(c, polled));
-    irq_restore(flags);
     return st;
 }
 
@@ -525,12 +518,6 @@ static int dma_transfer(struct ata_drive *d, uint64_t lba, unsigned count,
 {
     struct channel *c = &channels[d->channel];
     bool ext = d->lba48 && (lba + count > 0x0FFFFFFF);
-    uint32_t flags = irq_save();
-    c->irq_fired = false;
-    if (poll_not_busy(c, TIMEOUT_MS) < 0) {
-        irq_restore(flags);
-        return -1;
-    }
     ata_dma_setup(d->channel, frames, count / ATA_SECTORS_PER_PAGE, !write);
     issue(d, lba, count, ext, command_for(d, write, ext, true));
     ata_dma_start(d->channel);
@@ -550,7 +537,6 @@ static int dma_transfer(struct ata_drive *d, uint64_t lba, unsigned count,
         st = finish_write(c, ext, polled, st);
     else if (st >= 0 && !(st & (ST_ERR | ST_DF)))
         st = 0;
-    irq_restore(flags);
     return st;
 }
 
@@ -597,10 +583,16 @@ static int request(struct ata_drive *d, uint64_t lba, unsigned count, const stru
     const char *what = write ? "write" : "read";
     int rc = -EIO;
     for (int attempt = 1; attempt <= ATA_RETRIES; attempt++) {
-        /* By DMA when the pages are frames and DMA is on. */
+        /* One attempt, by DMA when the pages are frames and DMA is on. The
+         * kernel is not interrupted meanwhile except while it waits. */
         bool dma = io->frames && dma_on;
-        int st = dma ? dma_transfer(d, lba, count, io->frames, write, polled)
+        uint32_t flags = irq_save();
+        c->irq_fired = false;
+        int st = poll_not_busy(c, TIMEOUT_MS);
+        if (st >= 0)
+            st = dma ? dma_transfer(d, lba, count, io->frames, write, polled)
                      : pio_transfer(d, lba, count, io, write, polled);
+        irq_restore(flags);
         if (st == 0) {
             d->dma_requests += dma;
             rc = 0;
