@@ -378,7 +378,7 @@ check_session() {
     local first_line=0
     # Checks the expectations gathered for segment K (0: the boot).
     flush() {
-        local seg=$dir/$k what="the boot" why
+        local seg=$dir/$k what="the boot"
         [ "$k" -gt 0 ] && what="'$(sed -n "${k}p" "$dir/cmds")' (${doc}:$first_line)"
         [ -f "$seg" ] || seg=/dev/null
         if [ -s "$exp" ] && ! match_block "$exp" "$seg" strict > /dev/null; then
@@ -390,8 +390,9 @@ check_session() {
             # A quote on the boot line may be anywhere in the log.
             local where=$seg
             [ "$k" -eq 0 ] && where=$log.clean
-            if ! why=$(match_block "$quotes" "$where" contains); then
-                echo "$what: $why"
+            # Not in $(...): the values it captures must stay.
+            if ! match_block "$quotes" "$where" contains > "$dir/why"; then
+                echo "$what: $(cat "$dir/why")"
                 failed=1
             fi
         fi
