@@ -397,7 +397,7 @@ check_session() {
             fi
         fi
         # The kernel shell's and Bochs's ways of refusing a command.
-        local refused=': no such command$|^usage: |syntax error|^Error'
+        local refused=': no such command |^usage: |: no process [0-9]|^run: cannot start |is not a job the shell|cannot be killed|syntax error|^Error'
         if [ "$k" -gt 0 ] && grep -qE "$refused" "$seg"; then
             echo "$what was refused: $(grep -m1 -E "$refused" "$seg")"
             failed=1
