@@ -481,7 +481,7 @@ feeder() {
         while [ "$(grep -cE "$prompt" "$log" 2> /dev/null)" -lt "$1" ]; do
             kill -0 "$pid" 2> /dev/null || return 1
             [ $SECONDS -lt "$deadline" ] || return 1
-            sleep 0.05
+            sleep 0.1
         done
     }
     while IFS=$'\t' read -r type n text; do
@@ -510,14 +510,27 @@ feeder() {
     while kill -0 "$pid" 2> /dev/null && [ $SECONDS -lt "$deadline" ]; do sleep 0.1; done
 }
 
+# iso_for ARGS: the path of a GRUB ISO with this kernel command line, made
+# once for all the boots that use it (as make run and make bochs make theirs).
+iso_for() {
+    local iso
+    iso=$work/iso/$(printf '%s' "$1" | md5sum | cut -c1-12).iso
+    (
+        flock 9
+        [ -s "$iso" ] || "$top/scripts/mkiso.sh" "$kernel" "$iso" "$1" >&2
+    ) 9> "$iso.lock" || return 1
+    echo "$iso"
+}
+
 # run_qemu DIR EMU MEM ARGS EXTRA: boots as make run (EMU iso) or
 # scripts/run-qemu.sh --kernel (EMU kernel) would, with the commands of
 # DIR/steps typed in; the serial log goes to DIR/log. Prints the exit status.
 run_qemu() {
     local dir=$1 emu=$2 mem=$3 args=$4 extra=$5 boot=()
     if [ "$emu" = iso ]; then
-        "$top/scripts/mkiso.sh" "$kernel" "$dir/boot.iso" "$args" || { echo mkiso; return; }
-        boot=(-cdrom "$dir/boot.iso" -boot d)
+        local iso
+        iso=$(iso_for "$args") || { echo mkiso; return; }
+        boot=(-cdrom "$iso" -boot d)
     else
         boot=(-kernel "$kernel" -append "$args")
         local mods
@@ -548,13 +561,14 @@ run_qemu() {
 # DIR/serial. Prints 0, or 124 if Bochs ran out of time.
 run_bochs() {
     local dir=$1 args=$2
-    "$top/scripts/mkiso.sh" "$kernel" "$dir/boot.iso" "$args" || { echo mkiso; return; }
+    local iso
+    iso=$(iso_for "$args") || { echo mkiso; return; }
     # Bochs locks its disk image: each run has a copy of its own.
     cp --sparse=always "$top/build/disks/run.img" "$dir/disk.img"
     mkfifo "$dir/in"
     # As in scripts/bochs-inspect.sh: setsid gives Bochs a process group of
     # its own, killed whole at the deadline.
-    PAGODA_ISO=$dir/boot.iso PAGODA_DISK=$dir/disk.img PAGODA_SERIAL=$dir/serial \
+    PAGODA_ISO=$iso PAGODA_DISK=$dir/disk.img PAGODA_SERIAL=$dir/serial \
         PAGODA_BOCHS_LOG=$dir/bochs.log setsid bochs-bin -q -f bochsrc \
         < "$dir/in" > "$dir/log" 2>&1 &
     local pid=$! deadline=$((SECONDS + bochs_timeout))
@@ -617,6 +631,17 @@ runs_on_host() {
     esac
 }
 
+# scenario_for EMU ARGS STEPS: a boot that only runs an in-kernel test
+# (test=NAME), with nothing typed and nothing to check but how it ends, is
+# what a kernel scenario of tests/kernel/scenarios.sh does with the same
+# command line, and checks in more detail: print that scenario's name and
+# leave the boot to it.
+scenario_for() {
+    [ "$1" != bochs ] && [[ " $2 " == *" test="* ]] && [ ! -s "$3" ] || return 1
+    sed -nE "s/^scenario ([^ ]+) .*--args \"$(re_escape "$2")\".*/\1/p" \
+        "$top/tests/kernel/scenarios.sh" | head -1 | grep .
+}
+
 # run_unit ID FILE LINE PLAN: runs one block's plan; prints its result line
 # and, on failure, the reasons.
 run_unit() {
@@ -625,7 +650,7 @@ run_unit() {
     local dir=$work/runs/${id/\#/.}
     rm -rf "$dir"
     mkdir -p "$dir"
-    local why=() s=0 type n rest boots=0 cmds=0 hosts=0 ran=0
+    local why=() s=0 type n rest boots=0 cmds=0 hosts=0 ran=0 left=0 notes=()
     local started=$SECONDS
     while IFS=$'\t' read -r type n rest; do
         case $type in
@@ -657,6 +682,12 @@ run_unit() {
             : > "$sdir/steps"
         fi
         session_steps "$plan" $s >> "$sdir/steps"
+        local scenario
+        if scenario=$(scenario_for "$emu" "$args" "$sdir/steps"); then
+            left=$((left + 1))
+            notes+=("$doc:$n: test=${args#*test=} is booted by kernel scenario $scenario")
+            continue
+        fi
         if [ "$emu" = bochs ]; then
             status=$(run_bochs "$sdir" "$args")
         else
@@ -680,29 +711,64 @@ run_unit() {
         fi
     done < "$plan"
     local summary="$boots boots, $cmds commands, $((SECONDS - started)) s"
+    [ "$left" -gt 0 ] && summary+=", $left of them left to the kernel scenarios"
     [ "$ran" -gt 0 ] && summary+=", $ran host commands run"
     [ "$hosts" -gt 0 ] && summary+=", $hosts host commands checked but not run"
     if [ ${#why[@]} -eq 0 ]; then
         echo "PASS $label/$id ($file:$line; $summary)"
+        [ ${#notes[@]} -eq 0 ] || printf '     %s\n' "${notes[@]}"
     else
         echo "FAIL $label/$id ($file:$line; $summary)"
         printf '%s\n' "${why[@]}" | sed 's/^/     /'
     fi
 }
 
+# self_test: runs the fixtures in tests/doctest/: every block of pass.md
+# must pass and every block of fail.md must fail, each for the drift it
+# shows. Prints one PASS or FAIL line for the whole.
+self_test() {
+    local out why=()
+    out=$(DOCTEST_LABEL=selftest DOCTEST_WORK=selftest RESULTS=/dev/null JOBS=1 \
+        "$top/scripts/doctest.sh" tests/doctest/pass.md tests/doctest/fail.md 2>&1)
+    local must_pass must_fail
+    must_pass=$(grep -cE '^PASS selftest/pass#' <<< "$out")
+    must_fail=$(grep -cE '^FAIL selftest/fail#' <<< "$out")
+    grep -E '^(FAIL|SKIP) selftest/pass#|^(PASS|SKIP) selftest/fail#' <<< "$out" > /dev/null &&
+        why+=("$(grep -E '^(FAIL|SKIP) selftest/pass#|^(PASS|SKIP) selftest/fail#' <<< "$out")")
+    [ "$must_pass" -gt 0 ] && [ "$must_fail" -gt 0 ] || why+=("the fixtures did not run")
+    if [ ${#why[@]} -eq 0 ]; then
+        echo "PASS $label/self-test (tests/doctest/: $must_pass blocks that must pass passed, $must_fail that must fail failed)"
+    else
+        echo "FAIL $label/self-test (tests/doctest/; log: build/doctest/selftest.log)"
+        printf '%s\n' "${why[@]}" | sed 's/^/     /'
+    fi
+    printf '%s\n' "$out" > "$top/build/doctest/selftest.log"
+}
+
 main() {
-    local files=("$@")
-    [ ${#files[@]} -gt 0 ] || files=(README.md docs/[0-9]*.md)
+    local files=("$@") selftest=0
+    # With no files named: the README, every chapter, and the self-test.
+    [ ${#files[@]} -gt 0 ] || { files=(README.md docs/[0-9]*.md); selftest=1; }
     [ -f "$kernel" ] || { echo "doctest: $kernel is missing: run 'make kernel user' first"; exit 1; }
     rm -rf "$work"
-    mkdir -p "$work/plans" "$work/out"
+    mkdir -p "$work/plans" "$work/out" "$work/iso"
     : > "$work/units"
     "$top/scripts/disk-image.sh" > /dev/null || exit 1
     local f
     for f in "${files[@]}"; do parse_doc "$f"; done
-    local id file line plan i=0
+    # The self-test runs beside the chapters, one block at a time.
+    [ $selftest -eq 1 ] && { self_test > "$work/out/selftest" 2>&1 & }
+    # Results are printed in the order of the documents, but the blocks run
+    # the longest first (a Bochs boot takes about three QEMU boots), so that
+    # the two jobs end together.
+    local id file line plan i=0 cost
     while IFS=$'\t' read -r id file line plan; do
         i=$((i + 1))
+        cost=0
+        [ -f "$plan" ] && cost=$(awk -F'\t' '$1 == "boot" { c += ($3 == "bochs") ? 6 : 2 } END { print c + 0 }' "$plan")
+        printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$cost" "$i" "$id" "$file" "$line" "$plan"
+    done < "$work/units" | sort -t$'\t' -k1,1nr > "$work/order"
+    while IFS=$'\t' read -r cost i id file line plan; do
         case $plan in
         unmarked)
             printf 'FAIL %s/%s (%s:%s: a block in a "Try it" or "In Bochs" section without a doctest marker)\n' \
@@ -714,10 +780,12 @@ main() {
             run_unit "$id" "$file" "$line" "$plan" > "$work/out/$i" 2>&1 &
             ;;
         esac
-    done < "$work/units"
+    done < "$work/order"
+    i=$(wc -l < "$work/units")
     wait
     local out
-    for ((out = 1; out <= i; out++)); do
+    for out in $(seq 1 "$i") selftest; do
+        [ -f "$work/out/$out" ] || continue
         cat "$work/out/$out"
         grep -E '^(PASS|FAIL|SKIP) ' "$work/out/$out" >> "$results"
     done
@@ -725,7 +793,9 @@ main() {
     passed=$(cat "$work"/out/* 2> /dev/null | grep -c '^PASS')
     failed=$(cat "$work"/out/* 2> /dev/null | grep -c '^FAIL')
     skipped=$(cat "$work"/out/* 2> /dev/null | grep -c '^SKIP')
-    echo "doctest: $i blocks: $passed passed, $failed failed, $skipped not run (marked skip)"
+    local what="$i blocks"
+    [ $selftest -eq 1 ] && what+=" and the self-test"
+    echo "doctest: $what: $passed passed, $failed failed, $skipped not run (marked skip)"
     [ "$failed" -eq 0 ]
 }
 
