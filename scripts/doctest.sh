@@ -11,6 +11,7 @@
 # lines), JOBS (blocks run at once, default 2), DOCTEST_LABEL (the results'
 # prefix, default doc). Work files: build/doctest/.
 set -uo pipefail
+shopt -s extglob
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 build=$top/build/${TOOLCHAIN:-clang}
@@ -49,10 +50,16 @@ value_re='[^][[:space:],;:()"'\''<>=]+'
 # quotes removed (xargs knows sh's quoting well enough for these lines).
 split_words() { xargs -n1 printf '%s\n' <<< "$1" 2> /dev/null; }
 
-# strip_comment LINE: the line without a trailing "  # comment" (a '#' after
-# white space, outside quotes).
+# strip_comment LINE: sets $code to the line without a trailing
+# "  # comment" (a '#' after white space, outside quotes), and $comment to
+# that comment. (Variables, not output: this runs for every line.)
 strip_comment() {
     local s=$1 out="" q="" c i
+    comment=""
+    if [[ $s != *\#* ]]; then
+        code=${s%"${s##*[![:space:]]}"}
+        return
+    fi
     for ((i = 0; i < ${#s}; i++)); do
         c=${s:i:1}
         if [ -n "$q" ]; then
@@ -60,20 +67,23 @@ strip_comment() {
         elif [ "$c" = "'" ] || [ "$c" = '"' ]; then
             q=$c
         elif [ "$c" = "#" ] && { [ $i -eq 0 ] || [[ ${s:i-1:1} == [[:space:]] ]]; }; then
+            comment=${s:i}
             break
         fi
         out+=$c
     done
-    out=${out%"${out##*[![:space:]]}"}
-    printf '%s' "$out"
+    code=${out%"${out##*[![:space:]]}"}
 }
 
 # comment_quotes LINE: each "quoted" text in the line's comment, one a line.
 comment_quotes() {
-    local code comment
-    code=$(strip_comment "$1")
-    comment=${1:${#code}}
-    grep -oE '"[^"]+"' <<< "$comment" | sed 's/^"//; s/"$//'
+    local code comment rest
+    strip_comment "$1"
+    rest=$comment
+    while [[ $rest =~ \"([^\"]+)\" ]]; do
+        printf '%s\n' "${BASH_REMATCH[1]}"
+        rest=${rest#*"${BASH_REMATCH[0]}"}
+    done
 }
 
 # boot_step DOCLINE HOSTLINE: if HOSTLINE boots the kernel (make run, make
@@ -138,14 +148,14 @@ host_or_boot() {
 # pagoda>, <bochs:N>) are commands and the others their output; serial:
 # every line is a line of the serial log.
 block_steps() {
-    local kind=$1 n=$(($2 - 1)) line code q
+    local kind=$1 n=$(($2 - 1)) line code comment q
     while IFS= read -r line; do
         n=$((n + 1))
         if [ "$kind" = serial ]; then
             printf 'serial\t%s\t%s\n' "$n" "$line"
             continue
         fi
-        code=$(strip_comment "$line")
+        strip_comment "$line"
         if [ "$kind" = shell ]; then
             [ -z "$code" ] && continue
             code=${code#\$ }
@@ -165,13 +175,16 @@ block_steps() {
             steps=$(host_or_boot "$n" "${code#\$ }")
             first=${steps%%$'\n'*}
             printf '%s\n' "$first"
-            [[ $first == boot* ]] && comment_quotes "$line" | sed "/^\$/d; s/^/quote\t$n\t/"
+            if [[ $first == boot* ]]; then
+                while IFS= read -r q; do printf 'quote\t%s\t%s\n' "$n" "$q"; done < <(comment_quotes "$line")
+            fi
             [ "$steps" != "$first" ] && printf '%s\n' "${steps#*$'\n'}"
             continue
         else
             printf 'out\t%s\t%s\n' "$n" "$line"
             continue
         fi
+        [[ $comment == *\"* ]] || continue
         while IFS= read -r q; do
             [ -n "$q" ] && printf 'quote\t%s\t%s\n' "$n" "$q"
         done < <(comment_quotes "$line")
@@ -256,14 +269,31 @@ declare -A cap   # the value each placeholder took, by name
 # squeeze: white space in runs compared as one blank; none at the ends.
 squeeze() { sed -E 's/[[:space:]]+/ /g; s/^ //; s/ $//'; }
 
-# to_regex < LINES: each expected line as an extended regex, placeholders
-# left as <name> (resolved later), "..." or "…" inside a line as ".*".
-to_regex() {
-    squeeze | sed -E 's/[][\.*^$+?(){}|/]/\\&/g; s/\\\.\\\.\\\./.*/g; s/…/.*/g'
+# squeeze_line LINE: the same for one line, into $squeezed.
+squeeze_line() {
+    squeezed=${1//+([[:space:]])/ }
+    squeezed=${squeezed# }
+    squeezed=${squeezed% }
 }
 
-# re_escape STRING: STRING as a literal regex.
-re_escape() { sed -E 's/[][\.*^$+?(){}|/]/\\&/g' <<< "$1"; }
+# regex_line LINE: an expected line as a regex, into $regex (placeholders
+# left as <name>, "..." or "…" inside a line as ".*").
+regex_line() {
+    local escaped
+    squeeze_line "$1"
+    re_escape "$squeezed"
+    regex=${escaped//\\.\\.\\./.*}
+    regex=${regex//…/.*}
+}
+
+# re_escape STRING: sets $escaped to STRING as a literal regex.
+re_escape() {
+    local c
+    escaped=${1//\\/\\\\}
+    for c in '[' ']' '.' '*' '^' '$' '+' '?' '(' ')' '{' '}' '|' '/'; do
+        escaped=${escaped//"$c"/\\$c}
+    done
+}
 
 # line_matches REGEX ACTUAL: does the actual line match the expected one?
 # Placeholders already seen must have the same value; new ones are recorded.
@@ -275,7 +305,8 @@ line_matches() {
         rest=${rest#*"$name"}
         name=${name:1:-1}
         if [ -n "${cap[$name]+set}" ]; then
-            out+=$(re_escape "${cap[$name]}")
+            re_escape "${cap[$name]}"
+            out+=$escaped
         else
             out+="($value_re)"
             names+=("$name")
@@ -304,11 +335,13 @@ match_seq() {
     fi
     [ "$pi" -ge ${#P[@]} ] && { [ "$ai" -ge ${#A[@]} ]; return; }
     if [ "${P[pi]}" = '\.\.\.' ] || [ "${P[pi]}" = '.*' ]; then
-        local a saved
-        saved=$(declare -p cap)
+        local a k
+        local -A saved=()
+        for k in "${!cap[@]}"; do saved[$k]=${cap[$k]}; done
         for ((a = ai; a <= ${#A[@]}; a++)); do
             match_seq $((pi + 1)) "$a" && return 0
-            eval "${saved/declare -A/declare -gA}"
+            cap=()
+            for k in "${!saved[@]}"; do cap[$k]=${saved[$k]}; done
         done
         return 1
     fi
@@ -321,8 +354,13 @@ match_seq() {
 # On a mismatch, prints what was expected and what came instead.
 match_block() {
     local exp=$1 act=$2 mode=$3
-    mapfile -t P < <(to_regex < "$exp")
-    mapfile -t A < <(squeeze < "$act")
+    local raw_lines line squeezed regex
+    mapfile -t raw_lines < "$exp"
+    P=()
+    for line in "${raw_lines[@]}"; do regex_line "$line"; P+=("$regex"); done
+    mapfile -t raw_lines < "$act"
+    A=()
+    for line in "${raw_lines[@]}"; do squeeze_line "$line"; A+=("$squeezed"); done
     if [ "$mode" = contains ]; then
         local raw i a ok
         mapfile -t raw < "$exp"
@@ -375,11 +413,11 @@ check_session() {
     local k=0 type n text failed=0
     local exp=$dir/exp quotes=$dir/quotes serial_exp=$dir/serial
     : > "$exp"; : > "$quotes"; : > "$serial_exp"
-    local first_line=0
+    local first_line=0 cmd_text=()
     # Checks the expectations gathered for segment K (0: the boot).
     flush() {
         local seg=$dir/$k what="the boot"
-        [ "$k" -gt 0 ] && what="'$(sed -n "${k}p" "$dir/cmds")' (${doc}:$first_line)"
+        [ "$k" -gt 0 ] && what="'${cmd_text[k]}' (${doc}:$first_line)"
         [ -f "$seg" ] || seg=/dev/null
         if [ -s "$exp" ] && ! match_block "$exp" "$seg" strict > /dev/null; then
             echo "output of $what differs:"
@@ -398,14 +436,19 @@ check_session() {
         fi
         # The kernel shell's and Bochs's ways of refusing a command.
         local refused=': no such command |^usage: |: no process [0-9]|^run: cannot start |is not a job the shell|cannot be killed|syntax error|^Error'
-        if [ "$k" -gt 0 ] && grep -qE "$refused" "$seg"; then
-            echo "$what was refused: $(grep -m1 -E "$refused" "$seg")"
-            failed=1
+        if [ "$k" -gt 0 ]; then
+            local out_lines l
+            mapfile -t out_lines < "$seg"
+            for l in "${out_lines[@]}"; do
+                [[ $l =~ $refused ]] || continue
+                echo "$what was refused: $l"
+                failed=1
+                break
+            done
         fi
         : > "$exp"; : > "$quotes"
     }
     tr -d '\r' < "$log" > "$log.clean"
-    : > "$dir/cmds"
     if [ "$upto" -eq 0 ] && grep -E "${prompt}.*$placeholder" "$log.clean" > "$dir/unfilled"; then
         echo "typed before the value it needs was printed: $(head -1 "$dir/unfilled")"
         failed=1
@@ -437,7 +480,7 @@ check_session() {
             k=$((k + 1))
             [ "$upto" -gt 0 ] && [ "$k" -ge "$upto" ] && return $failed
             first_line=$n
-            printf '%s\n' "$text" >> "$dir/cmds"
+            cmd_text[k]=$text
             ;;
         out) printf '%s\n' "$text" >> "$exp" ;;
         quote) printf '%s\n' "$text" >> "$quotes" ;;
@@ -476,12 +519,30 @@ feeder() {
     local steps=$1 log=$2 serial=$3 emu=$4 pid=$5 deadline=$6
     local prompt=$kernel_prompt last="" k=0 type n text
     [ "$emu" = bochs ] && prompt=$bochs_prompt
+    # The log is read as it grows, with builtins only: this loop runs for
+    # the whole boot, and on a small machine a process started ten times
+    # a second costs a good part of a core.
+    local logfd prompts=0 partial="" counted=0 line
+    while [ ! -e "$log" ]; do tick 0.1; done
+    exec {logfd}< "$log"
     # wait_prompt K: until the K-th prompt is there (or the emulator ended).
     wait_prompt() {
-        while [ "$(grep -cE "$prompt" "$log" 2> /dev/null)" -lt "$1" ]; do
+        while [ $prompts -lt "$1" ]; do
+            if IFS= read -r line <&"$logfd"; then
+                line=$partial$line
+                [ $counted -eq 0 ] && [[ $line =~ $prompt ]] && prompts=$((prompts + 1))
+                partial="" counted=0
+                continue
+            fi
+            # The end of the log so far; a prompt has no newline after it.
+            partial+=$line
+            if [ $counted -eq 0 ] && [[ $partial =~ $prompt ]]; then
+                prompts=$((prompts + 1)) counted=1
+                continue
+            fi
             kill -0 "$pid" 2> /dev/null || return 1
             [ $SECONDS -lt "$deadline" ] || return 1
-            sleep 0.1
+            tick 0.1
         done
     }
     while IFS=$'\t' read -r type n text; do
@@ -498,7 +559,7 @@ feeder() {
             last=$text
             ;;
         ctrlc)
-            sleep 1
+            tick 1
             printf '\003'
             ;;
         esac
@@ -507,7 +568,14 @@ feeder() {
     wait_prompt $((k + 1)) || return 0
     if [ "$emu" = bochs ]; then printf 'q\n'; else printf 'poweroff\n'; fi
     # Keep the input open until the emulator has ended.
-    while kill -0 "$pid" 2> /dev/null && [ $SECONDS -lt "$deadline" ]; do sleep 0.1; done
+    while kill -0 "$pid" 2> /dev/null && [ $SECONDS -lt "$deadline" ]; do tick 0.1; done
+}
+
+# tick SECONDS: sleeps without starting a process (a read that times out on
+# a pipe nobody writes to).
+tick() {
+    [ -n "${tick_fd:-}" ] || { local p=$work/tick.$BASHPID; mkfifo "$p"; exec {tick_fd}<> "$p"; rm -f "$p"; }
+    read -r -t "$1" -u "$tick_fd" _ || true
 }
 
 # iso_for ARGS: the path of a GRUB ISO with this kernel command line, made
@@ -537,9 +605,11 @@ run_qemu() {
         mods=$(find "$build/user" -maxdepth 1 -type f | sort | paste -sd, -)
         [ -n "$mods" ] && boot+=(-initrd "$mods")
     fi
-    # The disk make run attaches, with snapshot=on: a doctest never changes
-    # it, and two can share it.
-    boot+=(-drive "file=$top/build/disks/run.img,format=raw,if=ide,index=0,snapshot=on")
+    # A copy of the disk make run attaches: a doctest never changes it, and
+    # two can run at once. (A copy costs less than snapshot=on's overlay,
+    # through which every swap write would go.)
+    cp --sparse=always "$top/build/disks/run.img" "$dir/disk.img"
+    boot+=(-drive "file=$dir/disk.img,format=raw,if=ide,index=0")
     mkfifo "$dir/in"
     # shellcheck disable=SC2086
     timeout $qemu_timeout qemu-system-i386 "${boot[@]}" -m "$mem" -display none -serial stdio \
@@ -552,6 +622,7 @@ run_qemu() {
     local status=$?
     kill $fpid 2> /dev/null
     wait $fpid 2> /dev/null
+    rm -f "$dir/disk.img"
     echo $status
 }
 
@@ -576,12 +647,13 @@ run_bochs() {
     local fpid=$! status=0
     while kill -0 $pid 2> /dev/null; do
         [ $SECONDS -lt $deadline ] || { status=124; break; }
-        sleep 0.1
+        tick 0.1
     done
     kill -KILL -- "-$pid" 2> /dev/null
     wait $pid 2> /dev/null
     kill $fpid 2> /dev/null
     wait $fpid 2> /dev/null
+    rm -f "$dir/disk.img"
     echo $status
 }
 
@@ -638,7 +710,9 @@ runs_on_host() {
 # leave the boot to it.
 scenario_for() {
     [ "$1" != bochs ] && [[ " $2 " == *" test="* ]] && [ ! -s "$3" ] || return 1
-    sed -nE "s/^scenario ([^ ]+) .*--args \"$(re_escape "$2")\".*/\1/p" \
+    local escaped
+    re_escape "$2"
+    sed -nE "s/^scenario ([^ ]+) .*--args \"$escaped\".*/\1/p" \
         "$top/tests/kernel/scenarios.sh" | head -1 | grep .
 }
 
