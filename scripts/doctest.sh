@@ -848,7 +848,12 @@ main() {
             printf 'FAIL %s/%s (%s:%s: a block in a "Try it" or "In Bochs" section without a doctest marker)\n' \
                 "$label" "$id" "$file" "$line" > "$work/out/$i"
             ;;
-        skip*) printf 'SKIP %s/%s (%s:%s:%s)\n' "$label" "$id" "$file" "$line" "${plan#skip}" > "$work/out/$i" ;;
+        skip*)
+            local reason=${plan#skip}
+            reason=${reason#"${reason%%[! ]*}"}
+            reason=${reason#(}
+            printf 'SKIP %s/%s (%s:%s: not run: %s)\n' "$label" "$id" "$file" "$line" "${reason%)}" > "$work/out/$i"
+            ;;
         *)
             while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
             run_unit "$id" "$file" "$line" "$plan" > "$work/out/$i" 2>&1 &
