@@ -5,7 +5,8 @@
 # is booted in QEMU or Bochs, the commands it shows are typed, and the
 # output it shows is compared with what the kernel really printed. One line
 # per block: PASS doc/CHAPTER#N, FAIL doc/CHAPTER#N (with a diff), or
-# SKIP doc/CHAPTER#N (reason) for a block marked as not run. The markup is
+# SKIP doc/CHAPTER#N (reason) for a block marked as not run; then the
+# self-test of tests/doctest/ (one PASS or FAIL line). The markup is
 # described in docs/00-overview.md, "How the chapters are tested".
 # Environment: TOOLCHAIN (clang|gcc), RESULTS (file to append PASS/FAIL
 # lines), JOBS (blocks run at once, default 2), DOCTEST_LABEL (the results'
@@ -29,7 +30,8 @@ kernel_prompt='^(pagoda>( |$)|ktest: type a line: )'
 bochs_prompt='^<bochs:[0-9]+> '
 # A placeholder: <name> stands for a value that differs from run to run.
 placeholder='<[A-Za-z][A-Za-z0-9_]*>'
-# What a placeholder matches: one word of digits, letters, '_' and '.'.
+# What a placeholder matches: one word, with no blank and none of
+# , ; : ( ) [ ] < > = or quotes in it.
 value_re='[^][[:space:],;:()"'\''<>=]+'
 
 # ---------------------------------------------------------------------------
@@ -43,7 +45,8 @@ value_re='[^][[:space:],;:()"'\''<>=]+'
 #   quote LINE TEXT   text the last cmd (or the boot) must print somewhere
 #   serial LINE TEXT  a line of the kernel's serial log (an excerpt, in order)
 #   ctrlc LINE        Ctrl-C, typed while the last cmd runs
-#   host  LINE TEXT   a host command: not run; what it names must exist
+#   host  LINE TEXT   a host command: run if it is quick (runs_on_host), else
+#                     checked that what it names exists
 # ---------------------------------------------------------------------------
 
 # split_words STRING: the words of a shell command line, one per line, with
@@ -516,8 +519,9 @@ substitute() {
 # each one once the emulator shows a prompt for it, as a person would; then
 # poweroff (or q). Values shown as <name> are filled in from the output.
 feeder() {
-    local steps=$1 log=$2 serial=$3 emu=$4 pid=$5 deadline=$6
-    local prompt=$kernel_prompt last="" k=0 type n text
+    local log=$1 serial=$2 emu=$3 pid=$4 deadline=$5
+    shift 5
+    local prompt=$kernel_prompt last="" k=0 type n text steps j off=0 members=$#
     [ "$emu" = bochs ] && prompt=$bochs_prompt
     # The log is read as it grows, with builtins only: this loop runs for
     # the whole boot, and on a small machine a process started ten times
@@ -545,30 +549,48 @@ feeder() {
             tick 0.1
         done
     }
-    while IFS=$'\t' read -r type n text; do
-        case $type in
-        cmd)
-            k=$((k + 1))
-            wait_prompt $k || return 0
-            if [[ $text =~ $placeholder ]]; then
-                cap=()
-                check_session "$steps" "$log" "$serial" "$emu" $k > /dev/null 2>&1
-                text=$(substitute "$text")
-            fi
-            printf '%s\n' "$text"
-            last=$text
-            ;;
-        ctrlc)
-            tick 1
-            printf '\003'
-            ;;
-        esac
-    done < "$steps"
+    # Several steps files share one Bochs boot: each one's first command,
+    # the `c` to the break point, is typed once for all.
+    for steps; do
+        j=0
+        while IFS=$'\t' read -r type n text; do
+            case $type in
+            cmd)
+                j=$((j + 1))
+                [ $j -eq 1 ] && [ $k -gt 0 ] && continue
+                k=$((k + 1))
+                wait_prompt $k || return 0
+                if [[ $text =~ $placeholder ]]; then
+                    cap=()
+                    local seen=$log
+                    [ "$members" -gt 1 ] && { member_log "$log" $off 999 > "$log.$off"; seen=$log.$off; }
+                    check_session "$steps" "$seen" "$serial" "$emu" $j > /dev/null 2>&1
+                    text=$(substitute "$text")
+                fi
+                printf '%s\n' "$text"
+                last=$text
+                ;;
+            ctrlc)
+                tick 1
+                printf '\003'
+                ;;
+            esac
+        done < "$steps"
+        off=$((k - 1))
+    done
     case $last in poweroff | q) return 0 ;; esac
     wait_prompt $((k + 1)) || return 0
     if [ "$emu" = bochs ]; then printf 'q\n'; else printf 'poweroff\n'; fi
     # Keep the input open until the emulator has ended.
     while kill -0 "$pid" 2> /dev/null && [ $SECONDS -lt "$deadline" ]; do tick 0.1; done
+}
+
+# member_log LOG OFF N: the part of a shared Bochs transcript that belongs to
+# one block: what came before the second prompt (the boot and its `c`),
+# then the N-1 commands after the OFF commands of the blocks before it.
+member_log() {
+    tr -d '\r' < "$1" | awk -v re="$bochs_prompt" -v a=$(($2 + 2)) -v b=$(($2 + $3 + 1)) \
+        '$0 ~ re { p++ } p < 2 || (p >= a && p < b)'
 }
 
 # tick SECONDS: sleeps without starting a process (a read that times out on
@@ -616,7 +638,7 @@ run_qemu() {
         -monitor none -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04 $extra \
         < "$dir/in" > "$dir/log" 2>&1 &
     local pid=$!
-    feeder "$dir/steps" "$dir/log" /dev/null "$emu" $pid $((SECONDS + qemu_timeout)) > "$dir/in" &
+    feeder "$dir/log" /dev/null "$emu" $pid $((SECONDS + qemu_timeout)) "$dir/steps" > "$dir/in" &
     local fpid=$!
     wait $pid
     local status=$?
@@ -626,12 +648,15 @@ run_qemu() {
     echo $status
 }
 
-# run_bochs DIR ARGS: boots the ISO in Bochs as make bochs does (with a
-# first `c` when ARGS has a break=), types the debugger commands of
-# DIR/steps; the debugger's transcript goes to DIR/log, the serial log to
-# DIR/serial. Prints 0, or 124 if Bochs ran out of time.
+# run_bochs DIR ARGS [STEPS...]: boots the ISO in Bochs as make bochs does
+# (with a first `c` when ARGS has a break=), types the debugger commands of
+# DIR/steps (or of each STEPS file in turn); the debugger's transcript goes
+# to DIR/log, the serial log to DIR/serial. Prints 0, or 124 if Bochs ran
+# out of time.
 run_bochs() {
     local dir=$1 args=$2
+    shift 2
+    [ $# -gt 0 ] || set -- "$dir/steps"
     local iso
     iso=$(iso_for "$args") || { echo mkiso; return; }
     # Bochs locks its disk image: each run has a copy of its own.
@@ -643,7 +668,7 @@ run_bochs() {
         PAGODA_BOCHS_LOG=$dir/bochs.log setsid bochs-bin -q -f bochsrc \
         < "$dir/in" > "$dir/log" 2>&1 &
     local pid=$! deadline=$((SECONDS + bochs_timeout))
-    feeder "$dir/steps" "$dir/log" "$dir/serial" bochs $pid $deadline > "$dir/in" &
+    feeder "$dir/log" "$dir/serial" bochs $pid $deadline "$@" > "$dir/in" &
     local fpid=$! status=0
     while kill -0 $pid 2> /dev/null; do
         [ $SECONDS -lt $deadline ] || { status=124; break; }
@@ -701,6 +726,69 @@ runs_on_host() {
     scripts/mkdisk.sh | /sbin/sfdisk | xxd | readelf | grub-file) return 0 ;;
     *) return 1 ;;
     esac
+}
+
+# Blocks that boot Bochs to the same break point and only look (no `c`, no
+# step, no breakpoint) share one boot: their commands are typed one block
+# after the other. A Bochs boot costs about five seconds of a core.
+#
+# plan_shares PLAN: is this such a block? Prints its key (the ARGS).
+plan_shares() {
+    awk -F'\t' '
+        $1 == "boot" { boots++; if ($3 != "bochs" || $5 !~ /(^| )break=/) bad = 1; args = $5 }
+        $1 == "host" || $1 == "ctrlc" { bad = 1 }
+        $1 == "cmd" { split($3, w, " "); if (w[1] ~ /^(c|cont|continue|s|step|n|next|lb|vb|pb|b|q|quit)$/) bad = 1 }
+        END { if (boots == 1 && !bad) print args; else exit 1 }' "$1"
+}
+
+# share_boots: groups the blocks that can share a boot. For each member,
+# $work/shared/ID names its group's file, which lists "ID OFFSET COUNT
+# STEPS": the commands of the blocks before it, and its own (with the `c`).
+share_boots() {
+    local id file line plan key g
+    mkdir -p "$work/shared"
+    while IFS=$'\t' read -r id file line plan; do
+        [ -f "$plan" ] || continue
+        key=$(plan_shares "$plan") || continue
+        g=$work/shared/group.$(printf '%s' "$key" | md5sum | cut -c1-12)
+        printf '%s\t%s\n' "$id" "$plan" >> "$g.list"
+    done < "$work/units"
+    for g in "$work"/shared/group.*.list; do
+        [ -f "$g" ] || continue
+        [ "$(wc -l < "$g")" -gt 1 ] || continue
+        local off=0 n steps
+        while IFS=$'\t' read -r id plan; do
+            steps=$work/shared/${id/\#/.}.steps
+            printf 'cmd\t0\tc\n' > "$steps"
+            session_steps "$plan" 1 >> "$steps"
+            n=$(grep -c '^cmd' "$steps")
+            printf '%s %s %s %s\n' "$id" "$off" "$n" "$steps" >> "${g%.list}"
+            printf '%s\n' "${g%.list}" > "$work/shared/$id"
+            off=$((off + n - 1))
+        done < "$g"
+    done
+}
+
+# shared_bochs ID ARGS DIR: the block's part of its group's boot, in
+# DIR/log and DIR/serial (the first block to come runs the boot). Prints
+# the boot's status.
+shared_bochs() {
+    local id=$1 args=$2 dir=$3 group off n steps
+    group=$(cat "$work/shared/$id")
+    (
+        flock 9
+        if [ ! -f "$group.status" ]; then
+            mkdir -p "$group.run"
+            local all
+            mapfile -t all < <(cut -d' ' -f4 "$group")
+            run_bochs "$group.run" "$args" "${all[@]}" > "$group.status"
+        fi
+    ) 9> "$group.lock"
+    read -r _ off n steps <<< "$(grep "^$id " "$group")"
+    member_log "$group.run/log" "$off" "$n" > "$dir/log"
+    cp "$group.run/serial" "$dir/serial"
+    cp "$steps" "$dir/steps"
+    cat "$group.status"
 }
 
 # scenario_for EMU ARGS STEPS: a boot that only runs an in-kernel test
@@ -762,7 +850,10 @@ run_unit() {
             notes+=("$doc:$n: test=${args#*test=} is booted by kernel scenario $scenario")
             continue
         fi
-        if [ "$emu" = bochs ]; then
+        if [ -f "$work/shared/$id" ]; then
+            status=$(shared_bochs "$id" "$args" "$sdir")
+            notes+=("$doc:$n: one Bochs boot for the blocks that only look at this stop: $(cut -d' ' -f1 "$(cat "$work/shared/$id")" | paste -sd' ')")
+        elif [ "$emu" = bochs ]; then
             status=$(run_bochs "$sdir" "$args")
         else
             status=$(run_qemu "$sdir" "$emu" "$mem" "$args" "$extra")
@@ -830,6 +921,7 @@ main() {
     "$top/scripts/disk-image.sh" > /dev/null || exit 1
     local f
     for f in "${files[@]}"; do parse_doc "$f"; done
+    share_boots
     # The self-test runs beside the chapters, one block at a time.
     [ $selftest -eq 1 ] && { self_test > "$work/out/selftest" 2>&1 & }
     # Results are printed in the order of the documents, but the blocks run
@@ -840,6 +932,8 @@ main() {
         i=$((i + 1))
         cost=0
         [ -f "$plan" ] && cost=$(awk -F'\t' '$1 == "boot" { c += ($3 == "bochs") ? 6 : 2 } END { print c + 0 }' "$plan")
+        # The other blocks of a shared boot come last: it has run by then.
+        if [ -f "$work/shared/$id" ] && ! head -1 "$(cat "$work/shared/$id")" | grep -q "^$id "; then cost=0; fi
         printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$cost" "$i" "$id" "$file" "$line" "$plan"
     done < "$work/units" | sort -t$'\t' -k1,1nr > "$work/order"
     while IFS=$'\t' read -r cost i id file line plan; do
