@@ -8,7 +8,8 @@
 #   make debug         like run, but QEMU waits for gdb (gdb -x scripts/gdbinit)
 #   make bochs         boot the ISO in Bochs and stop at the first break=POINT; ARGS="..."
 #   make bochs-inspect the same without a terminal: prints creg, info gdt, info idt
-#   make test          every test: host unit tests, kernel tests in QEMU, Bochs tests
+#   make test          every test: host unit tests, kernel tests in QEMU, Bochs tests, doctests
+#   make doctest       run the chapters' Try it and In Bochs blocks and check their output
 #   make unit          the host unit tests only
 #   make unit-build    build the unit tests and build/host/lru-sim without running them
 #   make soak          the swap workloads until more than 1 GiB has gone through swap
@@ -98,7 +99,7 @@ FUZZERS    := $(patsubst tests/fuzz/%.c,$(HOST)/%,$(sort $(wildcard tests/fuzz/f
 # Extra words for the kernel command line, e.g. make run ARGS="break=gdt".
 ARGS ?=
 
-.PHONY: all kernel user iso run test soak unit unit-build bench bench-swap fuzz plots bochs bochs-inspect debug deps clean help format
+.PHONY: all kernel user iso run test doctest soak unit unit-build bench bench-swap fuzz plots bochs bochs-inspect debug deps clean help format
 all: kernel user iso
 
 kernel: $(KERNEL)
@@ -173,6 +174,11 @@ debug: deps
 
 test: deps
 	scripts/test.sh
+
+# The chapters' "Try it" and "In Bochs" blocks, run and checked (docs/00-overview.md).
+doctest: deps
+	$(MAKE) --no-print-directory kernel user
+	scripts/doctest.sh
 
 # The swap workloads until more than 1 GiB has moved, with swapcheck=on.
 soak: deps

@@ -3,7 +3,7 @@
 #   N passed, N failed
 # Stages: host unit tests (check, ASan+UBSan), a short run of each fuzz
 # target, kernel builds with clang and gcc, kernel scenarios in QEMU, Bochs
-# debugger checks. Each result is a
+# debugger checks, the chapters' blocks (scripts/doctest.sh). Each result is a
 # PASS/FAIL line; failures are listed again at the end with their logs.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -79,6 +79,9 @@ fi
 
 echo "== Bochs tests"
 [ -f build/clang/kernel.elf ] && tests/bochs/run.sh
+
+echo "== doctests: the chapters' Try it and In Bochs blocks (make doctest)"
+[ -f build/clang/kernel.elf ] && scripts/doctest.sh
 
 passed=$(grep -c '^PASS' "$results")
 failed=$(grep -c '^FAIL' "$results")
