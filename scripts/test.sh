@@ -15,8 +15,11 @@ export RESULTS=$results
 start=$SECONDS
 
 record() { echo "$1 $2" | tee -a "$results"; }
+# A stage's heading, with the seconds since the start: make test must stay
+# under 5 minutes on a two-core machine, and this shows where they go.
+stage() { echo "== $1 (at $((SECONDS - start)) s)"; }
 
-echo "== host unit tests (check, ASan + UBSan)"
+stage "host unit tests (check, ASan + UBSan)"
 # Builds use both cores of a two-core machine: they are a good part of the run.
 jobs=-j$(nproc 2>/dev/null || echo 2)
 if make -s --no-print-directory "$jobs" unit-build; then
@@ -45,7 +48,7 @@ else
     record FAIL "unit/build"
 fi
 
-echo "== fuzz targets, 1 s each (make fuzz runs them longer)"
+stage "fuzz targets, 1 s each (make fuzz runs them longer)"
 fuzzers=$(for f in tests/fuzz/fuzz_*.c; do echo "build/host/$(basename "$f" .c)"; done)
 # shellcheck disable=SC2086
 make -s --no-print-directory "$jobs" -k $fuzzers > build/fuzz-build.log 2>&1
@@ -59,7 +62,7 @@ for f in tests/fuzz/fuzz_*.c; do
     fi
 done
 
-echo "== kernel and user program builds (-Wall -Wextra -Werror)"
+stage "kernel and user program builds (-Wall -Wextra -Werror)"
 for cc in clang gcc; do
     if make -s --no-print-directory "$jobs" CC=$cc kernel user > "build/build-$cc.log" 2>&1; then
         record PASS "build/$cc"
@@ -69,7 +72,7 @@ for cc in clang gcc; do
     fi
 done
 
-echo "== kernel tests (QEMU)"
+stage "kernel tests (QEMU)"
 if [ -f build/clang/kernel.elf ]; then
     tests/kernel/run.sh
     # The gcc-built kernel boots and passes its boot checks too.
@@ -77,10 +80,10 @@ if [ -f build/clang/kernel.elf ]; then
     [ -f build/gcc/kernel.elf ] && TOOLCHAIN=gcc tests/kernel/run.sh procs
 fi
 
-echo "== Bochs tests"
+stage "Bochs tests"
 [ -f build/clang/kernel.elf ] && tests/bochs/run.sh
 
-echo "== doctests: the chapters' Try it and In Bochs blocks (make doctest)"
+stage "doctests: the chapters' Try it and In Bochs blocks (make doctest)"
 [ -f build/clang/kernel.elf ] && scripts/doctest.sh
 
 passed=$(grep -c '^PASS' "$results")
