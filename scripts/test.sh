@@ -52,10 +52,27 @@ stage "fuzz targets, 1 s each (make fuzz runs them longer)"
 fuzzers=$(for f in tests/fuzz/fuzz_*.c; do echo "build/host/$(basename "$f" .c)"; done)
 # shellcheck disable=SC2086
 make -s --no-print-directory "$jobs" -k $fuzzers > build/fuzz-build.log 2>&1
+# The seeds first, one target after the other (some share disk images that
+# scripts/fuzz-seeds.sh makes once); then the targets two at a time, one per
+# core, their results read in order afterwards.
 for f in tests/fuzz/fuzz_*.c; do
     name=$(basename "$f" .c)
-    if make -s --no-print-directory "build/host/$name" > "build/$name.log" 2>&1 &&
-        FUZZ_SECONDS=1 scripts/fuzz.sh "build/host/$name" >> "build/$name.log" 2>&1; then
+    mkdir -p "build/fuzz/$name/seeds"
+    scripts/fuzz-seeds.sh "$name" "build/fuzz/$name/seeds" > "build/$name.log" 2>&1
+done
+for f in tests/fuzz/fuzz_*.c; do
+    name=$(basename "$f" .c)
+    while [ "$(jobs -rp | wc -l)" -ge 2 ]; do wait -n; done
+    (
+        make -s --no-print-directory "build/host/$name" >> "build/$name.log" 2>&1 &&
+            FUZZ_SECONDS=1 scripts/fuzz.sh "build/host/$name" >> "build/$name.log" 2>&1
+        echo $? > "build/$name.rc"
+    ) &
+done
+wait
+for f in tests/fuzz/fuzz_*.c; do
+    name=$(basename "$f" .c)
+    if [ "$(cat "build/$name.rc")" = 0 ]; then
         record PASS "fuzz/$name ($(sed -nE 's/^stat::number_of_executed_units: *//p' "build/fuzz/$name/log") runs)"
     else
         record FAIL "fuzz/$name (log: build/$name.log)"
