@@ -726,3 +726,11 @@ scenario ex-heap-mm --qemu "$(disk std.img 0)" --timeout 30 \
 # the test fails.
 scenario ex-kheap-overflow-fast --args "test=kheap_overflow kheap=fast" --status fail \
     --reject '^PANIC'
+# Chapter 12, exercise 5: with swap on and userpages=64, the largest
+# swapfill that fits (the 4095 slots of swapon and the 64 pages in memory).
+scenario ex-swapfill-max --args "userpages=64" --qemu "-m 32 $(disk std.img 0)" --timeout 60 \
+    --input $'run swapfill 16\nrun swapfill 17\npoweroff' \
+    --expect '^swapfill: 16 MiB written and read back: 0 pages wrong$' \
+    --expect '^pid 1 \(swapfill\) exited with status 0$' \
+    --expect '^pid 2 \(swapfill\) killed: out of memory for a page it was allowed to touch$' \
+    --expect '^powering off'
