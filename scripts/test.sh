@@ -48,6 +48,9 @@ else
     record FAIL "unit/build"
 fi
 
+stage "exercises answered by host tools (tests/exercises.sh)"
+tests/exercises.sh
+
 stage "fuzz targets, 1 s each (make fuzz runs them longer)"
 fuzzers=$(for f in tests/fuzz/fuzz_*.c; do echo "build/host/$(basename "$f" .c)"; done)
 # shellcheck disable=SC2086

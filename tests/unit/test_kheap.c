@@ -290,6 +290,26 @@ START_TEST(test_class_layout)
 }
 END_TEST
 
+/* docs/06-kernel-heap.md, exercises 1 and 2: the class kmalloc(1000) gets
+ * with and without the red zone, and the slots of the 64-byte class (its
+ * header is 144 bytes only in the 32-bit kernel, so not checked here). */
+START_TEST(test_chapter_exercises)
+{
+    heap(true);
+    void *p = kheap_alloc(&H, 1000);
+    ck_assert_ptr_nonnull(p);
+    ck_assert_uint_eq(H.cls[page_at(p)->cls].size, 1344);
+    ck_assert_int_eq(kheap_free(&H, p), 0);
+    heap(false);
+    p = kheap_alloc(&H, 1000);
+    ck_assert_ptr_nonnull(p);
+    ck_assert_uint_eq(H.cls[page_at(p)->cls].size, 1008);
+    ck_assert_int_eq(kheap_free(&H, p), 0);
+    ck_assert_uint_eq(H.cls[expected_class(64)].size, 64);
+    ck_assert_uint_eq(H.cls[expected_class(64)].nslots, 61);
+}
+END_TEST
+
 START_TEST(test_every_size_lands_in_its_class)
 {
     heap(_i);
@@ -1143,6 +1163,7 @@ int main(void)
     tcase_set_timeout(tc, 60);
     /* _i: 0 plain heap, 1 debug heap */
     tcase_add_loop_test(tc, test_class_layout, 0, 2);
+    tcase_add_test(tc, test_chapter_exercises);
     tcase_add_loop_test(tc, test_every_size_lands_in_its_class, 0, 2);
     tcase_add_loop_test(tc, test_zero_and_null, 0, 2);
     tcase_add_loop_test(tc, test_objects_do_not_overlap, 0, 2);

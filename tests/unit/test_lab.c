@@ -134,7 +134,13 @@ START_TEST(known_fault_counts)
     ck_assert_uint_eq(faults_of(SIM_CLOCK, belady, 4), 10);
     ck_assert_uint_eq(faults_of(SIM_KERNEL, belady, 3), 9);
 
+    /* docs/11-page-replacement.md, exercise 4: FIFO on the textbook string
+     * with 1 to 6 frames never takes more faults with more frames. */
+    ck_assert_uint_eq(faults_of(SIM_FIFO, textbook, 1), 20);
+    ck_assert_uint_eq(faults_of(SIM_FIFO, textbook, 2), 15);
     ck_assert_uint_eq(faults_of(SIM_FIFO, textbook, 3), 15);
+    ck_assert_uint_eq(faults_of(SIM_FIFO, textbook, 4), 10);
+    ck_assert_uint_eq(faults_of(SIM_FIFO, textbook, 5), 9);
     ck_assert_uint_eq(faults_of(SIM_LRU, textbook, 3), 12);
     ck_assert_uint_eq(faults_of(SIM_OPT, textbook, 3), 9);
 

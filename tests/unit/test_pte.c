@@ -12,6 +12,11 @@ START_TEST(test_indices_of_the_chapter_example)
     /* The kernel's first page: entry 768 of the directory, entry 256 of its table. */
     ck_assert_uint_eq(pde_index(0xC0100000), 768);
     ck_assert_uint_eq(pte_index(0xC0100000), 256);
+    ck_assert_uint_eq(0xC0100000 & 0xFFF, 0);
+    /* docs/05-paging.md, exercise 1: a user stack's top word. */
+    ck_assert_uint_eq(pde_index(0xBFFFFFFC), 767);
+    ck_assert_uint_eq(pte_index(0xBFFFFFFC), 1023);
+    ck_assert_uint_eq(0xBFFFFFFC & 0xFFF, 0xFFC);
     ck_assert_uint_eq(pde_index(0xFFFFFFFF), 1023);
     ck_assert_uint_eq(pte_index(0xFFFFFFFF), 1023);
 }

@@ -258,6 +258,7 @@ START_TEST(run_across_a_bad_slot_splits)
     /* Only 3 and 10 are left, runs of one: the first met from the cursor. */
     expect_uint_eq(alloc_run(2, &got), 3);
     expect_uint_eq(got, 1);
+    expect_uint_eq(map.cursor, 4); /* docs/09-disks.md, exercise 2 */
     expect_uint_eq(alloc_run(2, &got), 10);
     expect_uint_eq(got, 1);
     expect_uint_eq(alloc_run(2, &got), SWAP_MAP_NONE);
