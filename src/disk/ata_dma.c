@@ -75,11 +75,6 @@ bool ata_dma_init(void)
     return true;
 }
 
-bool ata_dma_present(void)
-{
-    return bm_base != 0;
-}
-
 static uint16_t reg(int channel, int r)
 {
     return (uint16_t)(bm_base + 8 * channel + r);

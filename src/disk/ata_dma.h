@@ -17,8 +17,6 @@
 /* Looks for the controller on the PCI bus and turns bus mastering on; says
  * what it found. False if there is none: the driver uses PIO. */
 bool ata_dma_init(void);
-/* True once ata_dma_init() found a controller. */
-bool ata_dma_present(void);
 /* Builds channel's PRD table, one entry per frame (physical addresses of
  * whole pages), and loads it with the direction: to_memory for a read. */
 void ata_dma_setup(int channel, const uint32_t *frames, unsigned n, bool to_memory);
