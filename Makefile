@@ -53,7 +53,7 @@ KLDFLAGS := -m elf_i386 -T src/boot/linker.ld -nostdlib $(if $(filter gcc,$(TOOL
 # into the kernel and into the host unit tests (see docs/00-overview.md).
 CORE_SRCS := src/kernel/fmt.c src/kernel/cmdline.c src/kernel/div64.c src/kernel/elf.c \
 	src/mem/buddy.c src/mem/buddy_check.c src/mem/buddy_hot.c src/mem/memmap.c src/mem/kheap_core.c \
-	src/mem/vma.c src/mem/fault_decide.c src/mem/swap_map.c src/mem/lru.c src/disk/mbr.c \
+	src/mem/vma.c src/mem/fault_decide.c src/mem/swap_map.c src/mem/lru.c src/mem/page_ops.c src/disk/mbr.c \
 	src/disk/swap_header.c
 
 # The page-replacement lab (docs/11-page-replacement.md): host-only code that

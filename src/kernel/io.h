@@ -79,6 +79,15 @@ static inline uint32_t read_cr2(void)
     __asm__ volatile("mov %%cr2, %0" : "=r"(v));
     return v;
 }
+/* The time-stamp counter, which counts clock cycles (SDM Vol. 2B, RDTSC).
+ * Under QEMU's TCG it follows the host's clock; only differences of two
+ * readings mean anything. */
+static inline uint64_t read_tsc(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return (uint64_t)hi << 32 | lo;
+}
 static inline uint32_t read_cr3(void)
 {
     uint32_t v;

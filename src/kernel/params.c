@@ -25,6 +25,7 @@ static const char *const kheap_modes[] = {"debug", "fast", NULL};
 static const char *const on_off[] = {"on", "off", NULL};
 static const char *const evict_policies[] = {"lru", "clock", "fifo", NULL};
 static const char *const ata_modes[] = {"dma", "pio", "single", NULL};
+static const char *const page_methods[] = {"on", "rep", "off", NULL};
 
 enum {
     OPT_TEST,
@@ -71,8 +72,9 @@ static struct cmdline_opt options[] = {
     [OPT_WATERMARKS] = {.key = "watermarks",
                         .help = "MIN,LOW,HIGH free pages for reclaim (default: from memory size)"},
     [OPT_FASTPAGE] = {.key = "fastpage",
-                      .choices = on_off,
-                      .help = "zero and copy pages a word at a time (default on)"},
+                      .choices = page_methods,
+                      .help = "zero and copy pages by a word loop (on, default), "
+                              "REP STOSD/MOVSD (rep) or byte loops (off)"},
     [OPT_ATA] = {.key = "ata",
                  .choices = ata_modes,
                  .help = "how the disk moves data: dma (default, PIO without a controller), "
@@ -198,9 +200,11 @@ enum ata_mode params_ata_mode(void)
     return strcmp(options[OPT_ATA].value, "pio") == 0 ? ATA_MODE_PIO : ATA_MODE_SINGLE;
 }
 
-bool params_fastpage(void)
+enum page_method params_fastpage(void)
 {
-    return !options[OPT_FASTPAGE].set || strcmp(options[OPT_FASTPAGE].value, "on") == 0;
+    if (!options[OPT_FASTPAGE].set || strcmp(options[OPT_FASTPAGE].value, "on") == 0)
+        return PAGE_WORDS;
+    return strcmp(options[OPT_FASTPAGE].value, "rep") == 0 ? PAGE_REP : PAGE_BYTES;
 }
 
 bool params_break_at(const char *point)

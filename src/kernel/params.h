@@ -12,7 +12,8 @@
  *   watermarks=MIN,LOW,HIGH  free pages at which reclaim starts and stops
  *   swapcheck=on|off  checksum each page written to swap, check it when read back
  *   hot=on|off      the hot-frame cache in front of the buddy lists (default on)
- *   fastpage=on|off zero and copy pages a word at a time (default on)
+ *   fastpage=on|rep|off  zero and copy pages by a word loop (on, default),
+ *                   REP STOSD/MOVSD (rep) or the byte loops (off)
  *   ata=dma|pio|single  how the disk moves data (default dma)
  *   cluster=N       pages per swap-out request (default 32)
  *   readahead=N     swap read-ahead window of 2^N pages (default 3)
@@ -24,6 +25,7 @@
 #include <stdint.h>
 
 #include "mem/lru.h"
+#include "mem/page_ops.h"
 
 /* Parses the Multiboot command line and prints every error in it; returns
  * the number of errors. */
@@ -44,9 +46,8 @@ bool params_lazy(void);
 uint32_t params_stack_limit(void);
 /* False only with hot=off. */
 bool params_hot(void);
-/* False only with fastpage=off: whole pages are then zeroed and copied by
- * the byte loops of memset and memcpy (src/mem/page_ops.c). */
-bool params_fastpage(void);
+/* fastpage=: how whole pages are zeroed and copied (src/mem/page_ops.c). */
+enum page_method params_fastpage(void);
 /* ata=: how the disk driver moves data (src/disk/ata.c). DMA by the PCI
  * controller when there is one (else as PIO); PIO with READ/WRITE MULTIPLE,
  * 8 sectors per interrupt; PIO one sector per interrupt. */

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "kernel/panic.h"
+#include "kernel/params.h"
 #include "mem/layout.h"
 #include "mem/page_ops.h"
 #include "mem/vmm.h"
@@ -44,14 +45,14 @@ void kunmap(void *va)
 void frame_zero(uint32_t pa)
 {
     void *p = kmap(pa);
-    page_zero(p);
+    page_zero(params_fastpage(), p);
     kunmap(p);
 }
 
 void frame_copy(uint32_t dst, uint32_t src)
 {
     void *d = kmap(dst), *s = kmap(src);
-    page_copy(d, s);
+    page_copy(params_fastpage(), d, s);
     kunmap(s);
     kunmap(d);
 }

@@ -47,7 +47,7 @@ static uint32_t alloc_table(unsigned where)
 {
     uint32_t pa = pmm_alloc(0, where);
     if (pa)
-        page_zero(PHYS_TO_VIRT(pa));
+        page_zero(params_fastpage(), PHYS_TO_VIRT(pa));
     return pa;
 }
 

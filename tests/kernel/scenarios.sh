@@ -129,7 +129,8 @@ scenario buddy-misuse --args "test=buddy_misuse" --reject '^not ok' \
 scenario buddy-double-free --args "test=buddy_doublefree" --status panic \
     --expect '^PANIC: pmm: bad free of frame 0x([0-9a-f]{8}) \(pfn [0-9]+\) order 0: block is already free \(double free\)'
 
-# Paging: the kernel's directory, map/translate/unmap, TLB flushes, no leaks.
+# Paging: the kernel's directory, map/translate/unmap, TLB flushes, no leaks;
+# whole-page zeroing and copying by each fastpage= method.
 scenario vmm --args "test=vmm" --reject '^not ok' \
     --expect '^vmm: kernel page directory at phys 0x[0-9a-f]{8} \(virt 0xc[0-9a-f]{7}\), 64 page tables for the kernel half$' \
     --expect '^ok [0-9]+ - kernel text: read-only, global, supervisor' \
@@ -137,7 +138,11 @@ scenario vmm --args "test=vmm" --reject '^not ok' \
     --expect '^ok [0-9]+ - no frame leaked: ([0-9]+) free before, \1 after' \
     --expect '^  0xc0000000-0xc00fffff -> 0x00000000-0x000fffff  rw S G$' \
     --expect '^  0xc0100000-0xc01[0-9a-f]{5} -> 0x00100000-0x001[0-9a-f]{5}  r- S G$' \
-    --expect "^ktest: 'vmm' done: 30 ok, 0 not ok"
+    --expect '^ok [0-9]+ - page_zero and page_copy by words: 0 bytes not zeroed, 0 not copied, 0 changed around them$' \
+    --expect '^ok [0-9]+ - page_zero and page_copy by rep: 0 bytes not zeroed, 0 not copied, 0 changed around them$' \
+    --expect '^ok [0-9]+ - page_zero and page_copy by bytes: 0 bytes not zeroed, 0 not copied, 0 changed around them$' \
+    --expect '^page ops, TSC ticks per page: zero words [0-9]+ rep [0-9]+ bytes [0-9]+, copy words [0-9]+ rep [0-9]+ bytes [0-9]+$' \
+    --expect "^ktest: 'vmm' done: 33 ok, 0 not ok"
 
 # The faults the kernel must report, each with its own panic report.
 scenario write-kernel-text --args "test=write_text" --status panic \
@@ -398,7 +403,7 @@ scenario swap-shm --args "userpages=64" --qemu "-m 32 $(disk std.img 0)" --timeo
     --expect '^shmtest: three children and the parent each wrote a quarter: words wrong: 0$' \
     --expect '^swapfill: 4 MiB written and read back: 0 pages wrong$' \
     --expect '^pswpout +[1-9][0-9]*$' --expect '^pswpin +[1-9][0-9]*$' --expect '^swap: hda1, .*, 0 in use;'
-# The byte loops instead of REP STOSD/MOVSD for whole pages: the same
+# The byte loops instead of the word loop for whole pages: the same
 # results (zero-fill, copy-on-write copies, swap).
 scenario fastpage-off --args "fastpage=off userpages=64" --qemu "-m 32 $(disk std.img 0)" --timeout 60 \
     --input $'run pagelinear\nrun swapfork\nrun zerocheck 4\nvmstat\nswapon\npoweroff' "${swap_moved[@]}" \
