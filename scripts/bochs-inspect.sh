@@ -5,7 +5,9 @@
 # KERNEL_ARGS defaults to break=gdt. The commands file defaults to one that
 # continues to the first break and shows creg, info gdt and info idt.
 # Output: the debugger transcript on stdout; the kernel's serial output is
-# kept in build/bochs-inspect-serial.log.
+# kept in build/bochs-inspect-serial.log. With BOCHS_WORK=DIR, the ISO, a
+# copy of the disk, the serial log (DIR/serial.log) and Bochs's log go to
+# DIR instead, so that two runs can go side by side (tests/bochs/run.sh).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$top/build/${TOOLCHAIN:-clang}
@@ -16,15 +18,25 @@ if [ -z "$cmds" ]; then
     trap 'rm -f "$cmds"' EXIT
     printf 'c\ncreg\ninfo gdt\ninfo idt 0 47\nq\n' > "$cmds"
 fi
-iso=$build/inspect.iso
+work=${BOCHS_WORK:-}
+iso=${work:-$build}/inspect.iso
+[ -z "$work" ] || mkdir -p "$work"
 "$top/scripts/mkiso.sh" "$build/kernel.elf" "$iso" "$args"
 export PAGODA_ISO=$iso
-export PAGODA_DISK=$("$top/scripts/disk-image.sh")
-# Bochs locks the disk image with a .lock file; one left by a Bochs that was
-# killed would make every later run refuse the disk.
-pgrep -x bochs-bin > /dev/null || rm -f "$PAGODA_DISK.lock"
-export PAGODA_SERIAL=$top/build/bochs-inspect-serial.log
-export PAGODA_BOCHS_LOG=$top/build/bochs-inspect.log
+PAGODA_DISK=$("$top/scripts/disk-image.sh")
+export PAGODA_DISK
+if [ -n "$work" ]; then
+    # Bochs locks its disk image: a run of its own has a copy of its own.
+    cp --sparse=always "$PAGODA_DISK" "$work/disk.img"
+    PAGODA_DISK=$work/disk.img
+    export PAGODA_SERIAL=$work/serial.log PAGODA_BOCHS_LOG=$work/bochs.log
+else
+    # Bochs locks the disk image with a .lock file; one left by a Bochs that
+    # was killed would make every later run refuse the disk.
+    pgrep -x bochs-bin > /dev/null || rm -f "$PAGODA_DISK.lock"
+    export PAGODA_SERIAL=$top/build/bochs-inspect-serial.log
+    export PAGODA_BOCHS_LOG=$top/build/bochs-inspect.log
+fi
 cd "$top"
 # setsid and /dev/null: Bochs's term display then finds no terminal and runs
 # headless; the debugger reads its commands from the -rc file. Bochs forks,

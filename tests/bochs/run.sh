@@ -9,16 +9,37 @@ kernel=$build/kernel.elf
 logs=$build/bochs-test
 results=${RESULTS:-/dev/null}
 mkdir -p "$logs"
+"$top/scripts/disk-image.sh" > /dev/null || exit 1 # made once, before the cases copy it
 
 # report NAME LOG [WHY...]: PASS if no reason is given, else FAIL with each.
 report() {
     local name=$1 log=$2
     shift 2
     if [ $# -eq 0 ]; then
-        echo "PASS bochs/$name" | tee -a "$results"
+        echo "PASS bochs/$name"
     else
-        { echo "FAIL bochs/$name (log: ${log#"$top"/})"; printf '     %s\n' "$@"; } | tee -a "$results"
+        echo "FAIL bochs/$name (log: ${log#"$top"/})"
+        printf '     %s\n' "$@"
     fi
+}
+
+# inspect NAME KERNEL_ARGS COMMANDS_FILE: scripts/bochs-inspect.sh in a
+# directory of NAME's own, so that two cases can run side by side; the
+# kernel's serial log is then $logs/NAME.work/serial.log.
+inspect() {
+    BOCHS_WORK=$logs/$1.work "$top/scripts/bochs-inspect.sh" "$2" "$3"
+}
+
+# start_case NAME COMMAND...: runs a case's COMMAND in the background, its
+# output kept in $logs/NAME.out; two cases run at a time, one per core (each
+# Bochs is one thread). The results are printed in order at the end.
+cases=()
+start_case() {
+    local name=$1
+    shift
+    while [ "$(jobs -rp | wc -l)" -ge 2 ]; do wait -n; done
+    "$@" > "$logs/$name.out" 2>&1 &
+    cases+=("$name")
 }
 
 # bochs_case NAME KERNEL_ARGS COMMANDS [CHECK_FN] -- REGEX...
@@ -32,8 +53,8 @@ bochs_case() {
     shift
     local log=$logs/$name.log serial=$logs/$name.serial
     printf '%s\n' "$cmds" > "$logs/$name.rc"
-    BOCHS_TIMEOUT=60 "$top/scripts/bochs-inspect.sh" "$args" "$logs/$name.rc" > "$log" 2>&1
-    tr -d '\r' < "$top/build/bochs-inspect-serial.log" > "$serial"
+    BOCHS_TIMEOUT=60 inspect "$name" "$args" "$logs/$name.rc" > "$log" 2>&1
+    tr -d '\r' < "$logs/$name.work/serial.log" > "$serial"
     local why=() re
     grep -q 'Magic breakpoint' "$log" || why+=("Bochs never reached the magic breakpoint")
     for re in "$@"; do
@@ -56,7 +77,7 @@ tss=$(sym tss)
 # accessed) and 0xFA/0xF2 (ring 3 code/data).
 # LDTR holds the null selector and is not valid: the kernel loaded it with
 # lldt 0 (gdt_init), so no selector can name an LDT entry.
-bochs_case gdt "break=gdt" "$(printf 'c\ncreg\nsreg\ninfo gdt\nx /12wx %s\nq' "$gdt")" -- \
+start_case gdt bochs_case gdt "break=gdt" "$(printf 'c\ncreg\nsreg\ninfo gdt\nx /12wx %s\nq' "$gdt")" -- \
     '^ldtr:0x0000, dh=0x[0-9a-f]{8}, dl=0x[0-9a-f]{8}, valid=0$' \
     '^CR0=0x[0-9a-f]{8}: PG .* PE$' \
     '^CR3=0x[0-9a-f]{12}$' \
@@ -81,7 +102,7 @@ cr3_matches_printed() {
     # info tab lists every mapping; none may be in the user half (below 0xC0000000).
     grep -E '^0x00000000[0-9ab][0-9a-f]{7}-' "$1" | sed 's/^/user-half mapping in info tab: /'
 }
-bochs_case paging "break=paging" "$(printf 'c\ncreg\ninfo tab\npage 0xc0100000\npage 0\nq')" \
+start_case paging bochs_case paging "break=paging" "$(printf 'c\ncreg\ninfo tab\npage 0xc0100000\npage 0\nq')" \
     cr3_matches_printed -- \
     '^CR4=0x[0-9a-f]{8}: .* PGE .*PSE' \
     '^0x00000000c0000000-0x00000000c[0-9a-f]{7} -> 0x000000000000-0x0000[0-9a-f]{8}$' \
@@ -99,21 +120,21 @@ bochs_case paging "break=paging" "$(printf 'c\ncreg\ninfo tab\npage 0xc0100000\n
 switch_case() {
     local name=switch log=$logs/switch.log serial=$logs/switch.serial why=()
     printf 'c\nc\nq\n' > "$logs/switch-learn.rc"
-    BOCHS_TIMEOUT=60 "$top/scripts/bochs-inspect.sh" "test=procs break=switch lazy=off" \
+    BOCHS_TIMEOUT=60 inspect "$name" "test=procs break=switch lazy=off" \
         "$logs/switch-learn.rc" > "$logs/switch-learn.log" 2>&1
     local learned
-    learned=$(tr -d '\r' < "$top/build/bochs-inspect-serial.log" |
+    learned=$(tr -d '\r' < "$logs/$name.work/serial.log" |
         sed -nE 's/^switch to pid [0-9]+ \(.*\), page directory at phys 0x([0-9a-f]{8})$/\1/p' | head -2)
     local a b
     a=$(sed -n 1p <<< "$learned") b=$(sed -n 2p <<< "$learned")
     if [ -z "$a" ] || [ -z "$b" ]; then
-        echo "FAIL bochs/$name (the first run printed no two switches; log: ${logs#"$top"/}/switch-learn.log)" | tee -a "$results"
+        echo "FAIL bochs/$name (the first run printed no two switches; log: ${logs#"$top"/}/switch-learn.log)"
         return
     fi
     printf 'c\ncreg\nxp /256wx 0x%x\npage 0x0804b000\npage 0xc0100000\nc\ncreg\nxp /256wx 0x%x\nq\n' \
         $((0x$a + 0xc00)) $((0x$b + 0xc00)) > "$logs/switch.rc"
-    BOCHS_TIMEOUT=60 "$top/scripts/bochs-inspect.sh" "test=procs break=switch lazy=off" "$logs/switch.rc" > "$log" 2>&1
-    tr -d '\r' < "$top/build/bochs-inspect-serial.log" > "$serial"
+    BOCHS_TIMEOUT=60 inspect "$name" "test=procs break=switch lazy=off" "$logs/switch.rc" > "$log" 2>&1
+    tr -d '\r' < "$logs/$name.work/serial.log" > "$serial"
 
     local printed cr3s
     printed=$(sed -nE 's/^switch to pid [0-9]+ \(.*\), page directory at phys 0x([0-9a-f]{8})$/\1/p' "$serial" | head -2 | paste -sd' ')
@@ -141,7 +162,7 @@ switch_case() {
     grep -Eq '^ PTE: 0x0000000000100101 +G .* S R P$' "$log" || why+=("page 0xc0100000 is not a supervisor, read-only, global page")
     report "$name" "$log" "${why[@]}"
 }
-switch_case
+start_case switch switch_case
 
 # break=cow stops before and after each copy-on-write fault. test=cow runs
 # cowpage; its first such fault is on the stack's top page, right after
@@ -154,20 +175,20 @@ switch_case
 cow_case() {
     local name=cow log=$logs/cow.log serial=$logs/cow.serial why=()
     printf 'c\nq\n' > "$logs/cow-learn.rc"
-    BOCHS_TIMEOUT=60 "$top/scripts/bochs-inspect.sh" "test=cow break=cow" "$logs/cow-learn.rc" \
+    BOCHS_TIMEOUT=60 inspect "$name" "test=cow break=cow" "$logs/cow-learn.rc" \
         > "$logs/cow-learn.log" 2>&1
     local learned writer other
-    learned=$(tr -d '\r' < "$top/build/bochs-inspect-serial.log")
+    learned=$(tr -d '\r' < "$logs/$name.work/serial.log")
     writer=$(sed -nE '0,/^cow: copy: page 0xbffff000, its PTE at phys (0x[0-9a-f]{8}) .*/s//\1/p' <<< "$learned")
     other=$(sed -nE '0,/^cow: copy: also in directory 0x[0-9a-f]{8}: its PTE at phys (0x[0-9a-f]{8}) .*/s//\1/p' <<< "$learned")
     if [ -z "$writer" ] || [ -z "$other" ]; then
-        echo "FAIL bochs/$name (the first run printed no copy with two PTEs; log: ${logs#"$top"/}/cow-learn.log)" | tee -a "$results"
+        echo "FAIL bochs/$name (the first run printed no copy with two PTEs; log: ${logs#"$top"/}/cow-learn.log)"
         return
     fi
     printf 'c\nxp /1wx %s\nxp /1wx %s\nc\nxp /1wx %s\nxp /1wx %s\nq\n' "$writer" "$other" "$writer" "$other" \
         > "$logs/cow.rc"
-    BOCHS_TIMEOUT=60 "$top/scripts/bochs-inspect.sh" "test=cow break=cow" "$logs/cow.rc" > "$log" 2>&1
-    tr -d '\r' < "$top/build/bochs-inspect-serial.log" > "$serial"
+    BOCHS_TIMEOUT=60 inspect "$name" "test=cow break=cow" "$logs/cow.rc" > "$log" 2>&1
+    tr -d '\r' < "$logs/$name.work/serial.log" > "$serial"
     local v
     read -r -a v <<< "$(grep -E '^0x[0-9a-f]{16} <bogus\+ +0>:' "$log" | awk '{ print $NF }' | paste -sd' ')"
     if [ ${#v[@]} -ne 4 ]; then
@@ -187,7 +208,7 @@ cow_case() {
     grep -q 'Magic breakpoint' "$log" || why+=("Bochs never reached the magic breakpoint")
     report "$name" "$log" "${why[@]}"
 }
-cow_case
+start_case cow cow_case
 
 # break=swapout stops after a page's entries became swap entries; the kernel
 # prints each entry's physical address and value. test=swap runs swapfill
@@ -199,18 +220,18 @@ swapout_case() {
     local name=swapout log=$logs/swapout.log serial=$logs/swapout.serial why=()
     local args="test=swap userpages=64 break=swapout"
     printf 'c\nq\n' > "$logs/swapout-learn.rc"
-    BOCHS_TIMEOUT=90 "$top/scripts/bochs-inspect.sh" "$args" "$logs/swapout-learn.rc" \
+    BOCHS_TIMEOUT=90 inspect "$name" "$args" "$logs/swapout-learn.rc" \
         > "$logs/swapout-learn.log" 2>&1
     local line at
-    line=$(tr -d '\r' < "$top/build/bochs-inspect-serial.log" | grep -m1 '^swapout: page ')
+    line=$(tr -d '\r' < "$logs/$name.work/serial.log" | grep -m1 '^swapout: page ')
     at=$(sed -nE 's/.* its PTE at phys (0x[0-9a-f]{8}) .*/\1/p' <<< "$line")
     if [ -z "$at" ]; then
-        echo "FAIL bochs/$name (the first run printed no swap-out; log: ${logs#"$top"/}/swapout-learn.log)" | tee -a "$results"
+        echo "FAIL bochs/$name (the first run printed no swap-out; log: ${logs#"$top"/}/swapout-learn.log)"
         return
     fi
     printf 'c\nxp /1wx %s\nq\n' "$at" > "$logs/swapout.rc"
-    BOCHS_TIMEOUT=90 "$top/scripts/bochs-inspect.sh" "$args" "$logs/swapout.rc" > "$log" 2>&1
-    tr -d '\r' < "$top/build/bochs-inspect-serial.log" > "$serial"
+    BOCHS_TIMEOUT=90 inspect "$name" "$args" "$logs/swapout.rc" > "$log" 2>&1
+    tr -d '\r' < "$logs/$name.work/serial.log" > "$serial"
     local printed slot seen
     printed=$(sed -nE 's/.* now holds (0x[0-9a-f]{8}) \(slot ([0-9]+)\)$/\1/p' <<< "$line")
     slot=$(sed -nE 's/.* \(slot ([0-9]+)\)$/\1/p' <<< "$line")
@@ -222,7 +243,7 @@ swapout_case() {
     [ $((${seen:-0} >> 12)) -eq "${slot:--1}" ] || why+=("entry $seen does not name slot $slot")
     report "$name" "$log" "${why[@]}"
 }
-swapout_case
+start_case swapout swapout_case
 
 # Bus-master DMA on Bochs's own PIIX IDE controller: test=ata_frames writes
 # every slot of the swap area in runs of up to 32 pages and reads them back
@@ -231,8 +252,8 @@ swapout_case
 dma_case() {
     local name=dma log=$logs/dma.log serial=$logs/dma.serial why=() re
     printf 'c\nq\n' > "$logs/dma.rc"
-    BOCHS_TIMEOUT=90 "$top/scripts/bochs-inspect.sh" "test=ata_frames" "$logs/dma.rc" > "$log" 2>&1
-    tr -d '\r' < "$top/build/bochs-inspect-serial.log" > "$serial"
+    BOCHS_TIMEOUT=90 inspect "$name" "test=ata_frames" "$logs/dma.rc" > "$log" 2>&1
+    tr -d '\r' < "$logs/$name.work/serial.log" > "$serial"
     for re in '^ata: PCI IDE controller 8086:7010 at 0:1\.1, bus-master registers at 0x[0-9a-f]+$' \
         '^ok [0-9]+ - [0-9]+ slots written in [0-9]+ requests and read back in [0-9]+: 0 I/O errors, 0 pages wrong$' \
         '^ok [0-9]+ - DMA: ([0-9]+) interrupts for the reads \(want \1\)$' \
@@ -241,4 +262,10 @@ dma_case() {
     done
     report "$name" "$log" "${why[@]}"
 }
-dma_case
+start_case dma dma_case
+
+wait
+for name in "${cases[@]}"; do
+    cat "$logs/$name.out"
+    grep -E '^(PASS|FAIL) ' "$logs/$name.out" >> "$results"
+done
