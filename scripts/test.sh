@@ -7,7 +7,7 @@
 # PASS/FAIL line; failures are listed again at the end with their logs.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
+cd "$top" || exit 1
 results=$top/build/test-results.txt
 mkdir -p build
 : > "$results"
@@ -27,8 +27,12 @@ if make -s --no-print-directory "$jobs" unit-build; then
     # read in order afterwards. CK_VERBOSITY=verbose makes check print one
     # line per test:  file:line:P|F|E:tcase:test:iteration: message
     mkdir -p build/unit
-    # shellcheck disable=SC2016
-    printf '%s\n' build/host/test_* | xargs -P "$(nproc 2>/dev/null || echo 2)" -I{} sh -c \
+    # The two slowest (about 8 s each) start first, so that neither is left
+    # running alone at the end.
+    slow="build/host/test_kheap build/host/test_vma_model"
+    # shellcheck disable=SC2016,SC2086
+    printf '%s\n' $slow build/host/test_* | awk '!seen[$0]++' |
+        xargs -P "$(nproc 2>/dev/null || echo 2)" -I{} sh -c \
         'n=$(basename "$1"); CK_VERBOSITY=verbose "$1" > "build/unit/$n.out" 2>&1; echo $? > "build/unit/$n.rc"' _ {}
     for t in build/host/test_*; do
         [ -x "$t" ] || continue
@@ -38,7 +42,7 @@ if make -s --no-print-directory "$jobs" unit-build; then
             $3 == "P" { print "PASS unit/" suite "/" $5; next }
             $3 == "F" || $3 == "E" { print "FAIL unit/" suite "/" $5 ": " $0 }' | tee -a "$results"
         echo "$out" | grep -E '^[0-9]+%: Checks:'
-        if [ $rc -ne 0 ] && ! echo "$out" | grep -q ':[FE]:'; then
+        if [ "$rc" -ne 0 ] && ! echo "$out" | grep -q ':[FE]:'; then
             # Crashed outside a check test (e.g. a sanitizer report in main).
             record FAIL "unit/${t##*/test_} (exit $rc)"
             echo "$out" | tail -20
