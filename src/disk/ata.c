@@ -45,6 +45,9 @@
 #define ST_DRQ 0x08
 #define ST_DF  0x20 /* drive fault */
 #define ST_BSY 0x80
+/* Not a status register value: what an attempt returns when the DMA
+ * controller, not the drive, failed (a timeout returns -1). */
+#define ST_DMA_FAILED (-2)
 
 #define CTRL_NIEN 0x02 /* no interrupts */
 #define CTRL_SRST 0x04 /* software reset of both drives */
@@ -359,6 +362,10 @@ static void report_error(struct ata_drive *d, uint64_t lba, const char *what, in
 {
     struct channel *c = &channels[d->channel];
     kprintf("ata: %s: %s of sector %llu failed: ", d->name, what, lba);
+    if (st == ST_DMA_FAILED) {
+        kprintf("the DMA controller's error\n");
+        return;
+    }
     if (st < 0) {
         kprintf("timed out after %d ms\n", TIMEOUT_MS);
         return;
@@ -531,7 +538,7 @@ static int dma_transfer(struct ata_drive *d, uint64_t lba, unsigned count,
                 "now on\n",
                 d->name, bm);
         dma_on = false;
-        st = -1;
+        st = ST_DMA_FAILED;
     }
     if (write && st >= 0 && !(st & (ST_ERR | ST_DF)))
         st = finish_write(c, ext, polled, st);

@@ -110,10 +110,21 @@ uint8_t ata_dma_status(int channel)
     return inb(reg(channel, BM_STATUS));
 }
 
+static bool fake_error; /* ata_dma_fake_error() was called */
+
 uint8_t ata_dma_stop(int channel)
 {
     outb(reg(channel, BM_COMMAND), inb(reg(channel, BM_COMMAND)) & ~BM_START);
     uint8_t st = inb(reg(channel, BM_STATUS));
     clear_status(channel);
+    if (fake_error) {
+        fake_error = false;
+        st |= ATA_DMA_ERROR;
+    }
     return st;
+}
+
+void ata_dma_fake_error(void)
+{
+    fake_error = true;
 }

@@ -39,7 +39,8 @@
     X(ata_rw)                                                                                      \
     X(ata_frames)                                                                                  \
     X(ata_lba48)                                                                                   \
-    X(ata_eio)
+    X(ata_eio)                                                                                     \
+    X(ata_dma_error)
 
 /* The scenario names, NULL-terminated (the choices of test=). */
 extern const char *const ktest_names[];

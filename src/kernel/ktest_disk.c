@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "disk/ata_dma.h"
 #include "disk/disk.h"
 #include "kernel/console.h"
 #include "kernel/errno.h"
@@ -221,4 +222,39 @@ void ktest_ata_eio(void)
                 other->retries - retries);
     pmm_free(f[0], 0);
     pmm_free(f[1], 0);
+}
+
+/* The DMA controller reports an error in the middle of a write of four
+ * pages (faked: ata_dma_fake_error). The driver must say so, turn DMA off
+ * for good, and finish the request by PIO on its next attempt; the pages
+ * then read back right, by PIO. */
+void ktest_ata_dma_error(void)
+{
+    struct swap_area *sw = disk_swap();
+    if (!ktest_check(sw->on && ata_dma_on(), "a swap area, and DMA on"))
+        return;
+    struct ata_drive *d = sw->drive;
+    uint32_t frames[4], lba = disk_swap_slot_lba(1);
+    for (uint32_t k = 0; k < 4; k++) {
+        frames[k] = pmm_alloc(0, PMM_NORMAL);
+        fill_frame(frames[k], 1 + k);
+    }
+    uint32_t retries = d->retries, dma_requests = d->dma_requests;
+    ata_dma_fake_error();
+    int rc = ata_write_frames(d, lba, frames, 4);
+    ktest_check(rc == 0 && d->retries == retries + 1,
+                "the write of 4 pages succeeds on its second attempt (rc %d, %u retries)", rc,
+                d->retries - retries);
+    ktest_check(!ata_dma_on() && d->dma_requests == dma_requests,
+                "DMA is off now, and no request was counted as done by DMA");
+    uint32_t wrong = 0;
+    for (uint32_t k = 0; k < 4; k++)
+        frame_zero(frames[k]);
+    rc = ata_read_frames(d, lba, frames, 4);
+    for (uint32_t k = 0; k < 4; k++)
+        wrong += !frame_holds(frames[k], 1 + k);
+    ktest_check(rc == 0 && wrong == 0 && d->dma_requests == dma_requests,
+                "read back by PIO: %u pages wrong", wrong);
+    for (uint32_t k = 0; k < 4; k++)
+        pmm_free(frames[k], 0);
 }
