@@ -102,6 +102,8 @@ int lru_add(struct lru *lru, uint32_t pfn)
         return -EINVAL;
     lru->map[pfn].flags |= PG_LRU;
     push_head(lru, &lru->list[LRU_INACTIVE], pfn);
+    if (lru_nr_pages(lru) > lru->peak)
+        lru->peak = lru_nr_pages(lru);
     return 0;
 }
 

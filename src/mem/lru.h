@@ -65,6 +65,7 @@ struct lru {
     uint64_t pgactivate;   /* inactive -> active (found referenced at the inactive tail) */
     uint64_t pgdeactivate; /* active -> inactive (not referenced since the last look) */
     uint64_t pgrotated;    /* referenced pages sent round their own list again (second chances) */
+    uint32_t peak;         /* the most pages the lists have held at once */
 };
 
 /* Whether frame pfn was referenced since the last call for it; the answer

@@ -868,6 +868,7 @@ void swap_print_stats(void)
         kprintf("swapcheck_errors %u\n", stats.swapcheck_errors);
     kprintf("nr_active        %u\n", lru_nr_active(&lru));
     kprintf("nr_inactive      %u\n", lru_nr_inactive(&lru));
+    kprintf("nr_lru_peak      %u\n", lru.peak);
     kprintf("nr_swap_used     %u\n", swap_slots_in_use());
 }
 

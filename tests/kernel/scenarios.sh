@@ -363,7 +363,7 @@ scenario swap-linear --args "userpages=64" --qemu "-m 32 $(disk std.img 0)" --ti
     --expect '^zerocheck: 4 MiB of new heap, 0 bytes not zero$' \
     --expect '^swap: evict=lru, at most 64 user pages in memory \(userpages=\)$' \
     --expect '^pagelinear: 2048 KiB encrypted and decrypted: 0 bytes wrong$' \
-    --expect '^swapfill: 6 MiB written and read back: 0 pages wrong$'
+    --expect '^swapfill: 6 MiB written and read back: 0 pages wrong$' --expect '^nr_lru_peak +64$'
 # The out-of-core classics, after OS/161's huge and sort, and a matrix
 # multiply, in a 1 MiB budget, each checking every word it wrote; then a new
 # heap must read as zeros (no stale swap data reaches a fresh page).
@@ -466,6 +466,15 @@ scenario swap-readahead --args "test=swap_readahead" --qemu "-m 16 $(disk std.im
     --count '1 ^swapfill: 12 MiB written and read back: 0 pages wrong$' \
     --expect '^ok [0-9]+ - [0-9]+ pages read ahead: [0-9]+ used by a fault, [0-9]+ let go$' \
     --expect "^ktest: 'swap_readahead' done: 12 ok, 0 not ok"
+# Read-ahead within the userpages= budget: the second swapfill exits while
+# the first waits, so the first reads back with room in the budget, and its
+# runs must stop at the budget. Before the fix the frames of a run were
+# checked against the budget one by one, as if none of them counted until
+# the read ended: 65 pages on the lists for a budget of 64.
+scenario swap-readahead-budget --args "userpages=64" --qemu "-m 32 $(disk std.img 0)" --timeout 60 \
+    --input $'run swapfill 1 2500 &\nrun swapfill 1\nwait 1\nvmstat\npoweroff' "${swap_moved[@]}" \
+    --count '2 ^swapfill: 1 MiB written and read back: 0 pages wrong$' \
+    --expect '^swap_ra +[1-9][0-9]*$' --expect '^nr_lru_peak +64$'
 scenario swap-ktest --args "test=swap userpages=64" --qemu "$(disk std.img 0)" \
     --expect "^ktest: 'swap' done: 4 ok, 0 not ok"
 # Exact counts for each policy on a fixed string over 5 pages in 4 frames,

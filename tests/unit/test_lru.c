@@ -115,6 +115,7 @@ START_TEST(add_and_remove_keep_the_order)
     ck_assert_uint_eq(lru_nr_pages(&lru), 3);
     ck_assert_uint_eq(lru_nr_inactive(&lru), 3);
     ck_assert_uint_eq(lru_nr_active(&lru), 0);
+    ck_assert_uint_eq(lru.peak, 5); /* the five added first */
 }
 END_TEST
 
@@ -456,6 +457,7 @@ struct model {
     bool on[NF], active[NF];
     bool bit[NF];
     uint64_t scan, steal, activate, deactivate, rotated;
+    uint32_t peak;
 };
 
 static void model_unlink(struct model *m, uint32_t pfn)
@@ -551,6 +553,7 @@ static void expect_same(const struct model *m)
     expect_uint_eq(lru.pgactivate, m->activate);
     expect_uint_eq(lru.pgdeactivate, m->deactivate);
     expect_uint_eq(lru.pgrotated, m->rotated);
+    expect_uint_eq(lru.peak, m->peak);
 }
 
 START_TEST(random_operations_match_the_model)
@@ -570,6 +573,8 @@ START_TEST(random_operations_match_the_model)
             if (!m.on[pfn]) {
                 m.on[pfn] = true;
                 model_push(&m, LRU_INACTIVE, pfn);
+                if (m.n[0] + m.n[1] > m.peak)
+                    m.peak = m.n[0] + m.n[1];
             }
         } else if (dice < 6) {
             expect_int_eq(lru_remove(&lru, pfn), m.on[pfn] ? 0 : -EINVAL);
