@@ -36,6 +36,7 @@
     X(kill_midfault)                                                                               \
     X(swap_readahead)                                                                              \
     X(swapcount)                                                                                   \
+    X(swap_full_evict)                                                                             \
     X(ata_rw)                                                                                      \
     X(ata_frames)                                                                                  \
     X(ata_lba48)                                                                                   \

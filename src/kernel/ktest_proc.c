@@ -436,3 +436,62 @@ void ktest_swapcount(void)
                 "the slots and the lists are empty again (%u, %u)", swap_slots_in_use(),
                 swap_nr_lru());
 }
+
+/* Swap full, and a clean page in the swap cache behind pages that would
+ * need a slot: eviction must look past those for the clean one, which goes
+ * without a write. A budget of 4 frames, evict=clock (one ring, so every
+ * page in memory is looked at in turn), and an address space of the
+ * test's own: page 0 goes to swap and is read back (clean, cached, its
+ * slot kept), then new pages are written until no slot is free, page 0
+ * kept in memory by its accessed bit. One more page then needs a frame:
+ * the three other pages in memory have no slot to go to, so page 0, no
+ * longer referenced, must be dropped to make room. Before the fix the
+ * search took the first page that needed a slot as its victim, found no
+ * slot for it, and the fault failed with -ENOMEM. */
+void ktest_swap_full_evict(void)
+{
+    const uint32_t base = 0x10000000;
+    struct swap_area *sw = disk_swap();
+    if (!ktest_check(sw->on && swap_slots_in_use() == 0 && params_evict() == LRU_CLOCK,
+                     "an empty swap area, and evict=clock"))
+        return;
+    uint32_t usable = sw->hdr.last_page, npages = usable + 16;
+    struct mm *mm = mm_create();
+    if (!ktest_check(mm && mm_add_area(mm, base, base + npages * PAGE_SIZE,
+                                       VMA_READ | VMA_WRITE, VMA_ANON) == 0,
+                     "an address space with an area of %u pages", npages))
+        return;
+    uint32_t old_budget = swap_set_budget(4), next = 0;
+    int rc = 0;
+    /* Pages 0 to 7 written: pages 0 to 3 go to swap. (Eight, not fewer:
+     * with the ring's order that follows, page 0 is not the next page the
+     * clock looks at when swap fills, so the search has to look past a
+     * page that needs a slot. With six it would be, and the old search
+     * would have found it first.) */
+    while (next < 8 && rc == 0)
+        rc = mm_handle_fault(mm, base + next++ * PAGE_SIZE, true);
+    /* Page 0 read back: in the swap cache, clean. */
+    if (rc == 0)
+        rc = mm_handle_fault(mm, base, false);
+    pte_t *page0 = vmm_pte(mm->pd, base, 0);
+    uint32_t drops = swap_stats()->swapcache_drop;
+    /* New pages until swap is full; page 0 is referenced before each. */
+    while (rc == 0 && swap_slots_in_use() < usable && next < npages) {
+        *page0 |= PTE_ACCESSED;
+        rc = mm_handle_fault(mm, base + next++ * PAGE_SIZE, true);
+    }
+    ktest_check(rc == 0 && swap_slots_in_use() == usable && pte_present(*page0) &&
+                    swap_stats()->swapcache_drop == drops,
+                "swap full (%u slots) after %u pages, page 0 still in memory and cached",
+                swap_slots_in_use(), next);
+    *page0 &= ~PTE_ACCESSED;
+    rc = mm_handle_fault(mm, base + next++ * PAGE_SIZE, true);
+    ktest_check(rc == 0 && swap_stats()->swapcache_drop == drops + 1 && !pte_present(*page0),
+                "one more page: page 0 dropped without a write to make room (rc %d, %u dropped)",
+                rc, swap_stats()->swapcache_drop - drops);
+    swap_set_budget(old_budget);
+    mm_destroy(mm);
+    ktest_check(swap_slots_in_use() == 0 && swap_nr_lru() == 0,
+                "the slots and the lists are empty again (%u, %u)", swap_slots_in_use(),
+                swap_nr_lru());
+}

@@ -466,6 +466,13 @@ scenario swap-readahead --args "test=swap_readahead" --qemu "-m 16 $(disk std.im
     --count '1 ^swapfill: 12 MiB written and read back: 0 pages wrong$' \
     --expect '^ok [0-9]+ - [0-9]+ pages read ahead: [0-9]+ used by a fault, [0-9]+ let go$' \
     --expect "^ktest: 'swap_readahead' done: 12 ok, 0 not ok"
+# Swap full (1 MiB on small.img) with a clean cached page behind pages that
+# need a slot: eviction looks past them and drops the clean page.
+scenario swap-full-evict --args "test=swap_full_evict evict=clock" --qemu "-m 16 $(disk small.img 0)" \
+    --reject '^not ok' \
+    --expect '^ok [0-9]+ - swap full \(255 slots\) after [0-9]+ pages, page 0 still in memory and cached$' \
+    --expect '^ok [0-9]+ - one more page: page 0 dropped without a write to make room \(rc 0, 1 dropped\)$' \
+    --expect "^ktest: 'swap_full_evict' done: 5 ok, 0 not ok"
 # Read-ahead within the userpages= budget: the second swapfill exits while
 # the first waits, so the first reads back with room in the budget, and its
 # runs must stop at the budget. Before the fix the frames of a run were
