@@ -37,6 +37,7 @@
     X(swap_readahead)                                                                              \
     X(swapcount)                                                                                   \
     X(swap_full_evict)                                                                             \
+    X(swapoff_exit)                                                                                \
     X(ata_rw)                                                                                      \
     X(ata_frames)                                                                                  \
     X(ata_lba48)                                                                                   \

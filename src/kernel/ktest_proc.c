@@ -495,3 +495,53 @@ void ktest_swap_full_evict(void)
                 "the slots and the lists are empty again (%u, %u)", swap_slots_in_use(),
                 swap_nr_lru());
 }
+
+/* A process killed while swapoff reads one of its pages back. swapoff
+ * sleeps in each read, and only then can anything else run (the kernel is
+ * not preempted), so a kernel thread that kills the process at some point
+ * during swapoff kills it during one of those reads; its address space is
+ * freed (kheap=debug fills it with a poison pattern). When the read ends,
+ * swapoff must notice that the address space is gone and carry on with the
+ * others, without touching it. */
+static int swapoff_victim; /* set: the killer waits 30 ms, then kills it */
+
+static void swapoff_killer(void)
+{
+    while (!swapoff_victim)
+        process_sleep(5);
+    process_sleep(30);
+    process_kill(swapoff_victim, EXIT_KILLED_KILL);
+    for (;;)
+        process_sleep(1000000);
+}
+
+void ktest_swapoff_exit(void)
+{
+    static char argv[3][USER_ARG_LEN] = {"swapfill", "2", "30000"};
+    /* The thread first: its stack stays, since it never ends. */
+    if (!ktest_check(disk_swap()->on && process_spawn_kernel("killer", swapoff_killer) > 0,
+                     "a swap area, and a thread to kill swapfill"))
+        return;
+    uint32_t before = frames_in_use(), old_budget = swap_set_budget(64);
+    int pid = process_spawn("swapfill", 3, argv);
+    struct process *p = process_find(pid);
+    uint32_t resident = 0, swapped = 0;
+    while (p && p->mm && swapped < 400) {
+        process_sleep(10);
+        mm_count_pages(p->mm, &resident, &swapped);
+    }
+    ktest_check(swapped >= 400, "swapfill (pid %d) has %u pages in swap", pid, swapped);
+    swap_set_budget(0);
+    uint32_t reads = swap_stats()->pswpin;
+    swapoff_victim = pid; /* killed 30 ms into swapoff */
+    int rc = swap_off();
+    ktest_check(rc == 0, "swapoff succeeds (%d) after %u reads", rc, swap_stats()->pswpin - reads);
+    expect_exit(pid, "swapfill", EXIT_KILLED_KILL);
+    ktest_check(swap_stats()->pswpin - reads < swapped,
+                "it was killed before swapoff had read all its pages");
+    ktest_check(swap_on_again() == 0 && swap_slots_in_use() == 0, "swap on again, no slot in use");
+    ktest_check(process_memcheck() == 0, "memcheck is clean");
+    swap_set_budget(old_budget);
+    uint32_t after = frames_in_use();
+    ktest_check(after == before, "no frame leaked: %u in use before, %u after", before, after);
+}

@@ -541,6 +541,13 @@ scenario swapoff --args "userpages=64" --qemu "-m 32 $(disk std.img 0)" --timeou
     --expect '^swapoff: [0-9]+ pages read back; swap is off$' --expect '^swapoff: swap is off already$' \
     --expect '^swapon: swap is on again$' --expect '^swap: hda1, .*, 0 in use;' \
     --expect '^bystander 1: intact after 100 rounds$' --count '2 ^memcheck: clean'
+# swapfill killed while swapoff reads its pages back (each read takes 1 ms:
+# the kill lands during one). swapoff must not touch the freed address
+# space when the read ends; without that check, the kernel faulted on it.
+scenario swapoff-exit --args "test=swapoff_exit" --qemu "-m 32 $(disk std.img 0),throttling.iops-read=1000" \
+    --timeout 60 --reject '^not ok' --expect '^swapoff: [0-9]+ pages read back; swap is off$' \
+    --expect '^ok [0-9]+ - it was killed before swapoff had read all its pages$' \
+    --expect "^ktest: 'swapoff_exit' done: 8 ok, 0 not ok"
 # A swap slot the disk refuses (blkdebug fails every transfer of slot 10;
 # the first is a write): the page stays in memory, the slot is marked bad
 # and never used again, another slot takes the page, nothing is lost.
