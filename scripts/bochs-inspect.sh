@@ -26,7 +26,9 @@ export PAGODA_ISO=$iso
 PAGODA_DISK=$("$top/scripts/disk-image.sh")
 export PAGODA_DISK
 if [ -n "$work" ]; then
-    # Bochs locks its disk image: a run of its own has a copy of its own.
+    # Bochs locks its disk image: a run of its own has a copy of its own
+    # (and no lock left by an earlier run that was killed).
+    rm -f "$work/disk.img.lock"
     cp --sparse=always "$PAGODA_DISK" "$work/disk.img"
     PAGODA_DISK=$work/disk.img
     export PAGODA_SERIAL=$work/serial.log PAGODA_BOCHS_LOG=$work/bochs.log

@@ -27,10 +27,10 @@ uint8_t ata_dma_status(int channel);
 /* Stops the controller and clears its error and interrupt bits: the
  * status they had. */
 uint8_t ata_dma_stop(int channel);
-/* For test=ata_dma_error: the next ata_dma_stop() adds ATA_DMA_ERROR to the
- * status, as a controller that could not reach memory would. (QEMU's
- * controller never sets that bit, so nothing else can show the driver's
- * fallback to PIO.) */
+/* For test=ata_dma_error: the next ata_dma_stop(), on either channel, adds
+ * ATA_DMA_ERROR to the status, as a controller that could not reach memory
+ * would. (QEMU's controller never sets that bit, so nothing else can show
+ * the driver's fallback to PIO.) */
 void ata_dma_fake_error(void);
 
 #endif

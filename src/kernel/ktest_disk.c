@@ -224,10 +224,12 @@ void ktest_ata_eio(void)
     pmm_free(f[1], 0);
 }
 
-/* The DMA controller reports an error in the middle of a write of four
- * pages (faked: ata_dma_fake_error). The driver must say so, turn DMA off
- * for good, and finish the request by PIO on its next attempt; the pages
- * then read back right, by PIO. */
+/* The DMA controller reports an error at the end of a write of four pages
+ * (faked: ata_dma_fake_error). The driver must say so, turn DMA off for
+ * good, and try the request again by PIO; the pages then read back right,
+ * by PIO. (QEMU has moved the data by the time the fake error is seen, so
+ * the read-back shows that nothing was lost, not that the PIO attempt
+ * wrote it: the counters show that the second attempt went by PIO.) */
 void ktest_ata_dma_error(void)
 {
     struct swap_area *sw = disk_swap();

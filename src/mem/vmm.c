@@ -119,6 +119,10 @@ void vmm_init(void)
     if (params_break_at("paging"))
         vmm_print_walk(kernel_pd, KERNEL_VMA + 0x100000);
     debug_break("paging");
+    static const char *const how[] = {[PAGE_WORDS] = "a loop over words (fastpage=on)",
+                                      [PAGE_REP] = "REP STOSD/MOVSD (fastpage=rep)",
+                                      [PAGE_BYTES] = "the byte loops (fastpage=off)"};
+    kprintf("vmm: whole pages are zeroed and copied by %s\n", how[params_fastpage()]);
 }
 
 /* The directory's address is CR3's; a table's is only in its PDE (SDM

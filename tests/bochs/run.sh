@@ -266,6 +266,9 @@ start_case dma dma_case
 
 wait
 for name in "${cases[@]}"; do
+    # A case that died before its verdict still counts, as a failure.
+    grep -qE '^(PASS|FAIL) ' "$logs/$name.out" ||
+        echo "FAIL bochs/$name (no result; log: ${logs#"$top"/}/$name.out)" >> "$logs/$name.out"
     cat "$logs/$name.out"
     grep -E '^(PASS|FAIL) ' "$logs/$name.out" >> "$results"
 done
