@@ -526,7 +526,10 @@ void ktest_swapoff_exit(void)
     int pid = process_spawn("swapfill", 3, argv);
     struct process *p = process_find(pid);
     uint32_t resident = 0, swapped = 0;
-    while (p && p->mm && swapped < 400) {
+    /* Until it has written its pages and sleeps holding them: killed while
+     * still writing, it would only die once back in user mode, and with
+     * swap off it could not evict to get there. */
+    while (p && p->mm && (swapped < 400 || p->state != P_SLEEPING || p->mid_kernel)) {
         process_sleep(10);
         mm_count_pages(p->mm, &resident, &swapped);
     }
